@@ -1,0 +1,40 @@
+# Dateline: `make run` serves the site, `make test` runs the tests.
+PORT ?= 8000
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DJANGO_SETTINGS_MODULE := dateline.settings
+
+.PHONY: run dev setup test lint check clean
+
+$(BIN)/dateline: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Dateline needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+setup: $(BIN)/dateline
+	$(BIN)/dateline migrate --noinput
+	$(BIN)/dateline collectstatic --noinput --verbosity 0
+	$(BIN)/dateline load_demo
+
+## Set up (venv, database, demo content, editor account) and serve on PORT with the production server.
+run: setup
+	$(BIN)/dateline serve --port $(PORT)
+
+## The auto-reloading development server, with DEBUG on.
+dev: setup
+	DEBUG=1 $(BIN)/dateline runserver 127.0.0.1:$(PORT)
+
+## Set up what the tests need and run them (browser tests need Debian's chromium).
+test: $(BIN)/dateline
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(BIN)/dateline
+	$(BIN)/ruff check .
+	$(BIN)/dateline makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var test-results

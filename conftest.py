@@ -1,0 +1,31 @@
+"""Fixtures shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings, tmp_path_factory):
+    """Uploaded media goes to a temporary folder, and static files are served
+    by name (collectstatic's hashed manifest is tested separately)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.BASE_URL = ""
+
+
+@pytest.fixture
+def demo_site(db):
+    """The demo site that `make run` loads: front page, sections, authors, articles."""
+    from dateline.demo.loader import load_demo_site
+
+    return load_demo_site()
+
+
+@pytest.fixture
+def summit_article(demo_site):
+    from dateline.news.models import ArticlePage
+
+    return ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")

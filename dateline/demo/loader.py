@@ -1,0 +1,133 @@
+"""Builds the demo site: front page, sections, authors, articles and their photos."""
+
+import io
+from datetime import timedelta
+
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from dateline.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    AuthorIndexPage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+)
+
+from . import content
+from .images import draw_scene
+
+
+def _publish(page, when=None):
+    page.save_revision().publish()
+    if when is not None:
+        # Backdate so the demo front page has a history; first and last
+        # publication are the same moment, so no "Updated" line shows.
+        type(page).objects.filter(pk=page.pk).update(
+            first_published_at=when, last_published_at=when, latest_revision_created_at=when
+        )
+        page.refresh_from_db()
+    return page
+
+
+def _make_images():
+    Image = get_image_model()
+    images = {}
+    for key, scene in content.SCENES.items():
+        data = draw_scene(key, scene["title"])
+        image = Image(title=scene["title"], description=scene["alt"])
+        image.file = ImageFile(io.BytesIO(data), name=f"demo-{key}.jpg")
+        image.save()
+        images[key] = image
+    return images
+
+
+def _body(blocks, images):
+    body = []
+    for block in blocks:
+        if block["type"] == "figure":
+            key = block["value"]["scene"]
+            scene = content.SCENES[key]
+            body.append(
+                {
+                    "type": "figure",
+                    "value": {
+                        "image": {
+                            "image": images[key].pk,
+                            "decorative": False,
+                            "alt_text": scene["alt"],
+                        },
+                        "caption": scene["caption"],
+                        "credit": scene["credit"],
+                    },
+                }
+            )
+        else:
+            body.append(block)
+    return body
+
+
+@transaction.atomic
+def load_demo_site():
+    """Create the demo site if there is no front page yet. Returns the front page.
+
+    Safe to call again: an existing site is left exactly as it is.
+    """
+    existing = HomePage.objects.first()
+    if existing is not None:
+        return existing
+
+    root = Page.get_first_root_node()
+    # Wagtail's first migration creates a placeholder "Welcome" page; the
+    # front page takes its place as the site root.
+    for placeholder in root.get_children().exact_type(Page):
+        placeholder.delete()
+
+    now = timezone.now()
+    home = root.add_child(
+        instance=HomePage(title="Dateline", slug="home", strapline="News from the Northern Isles")
+    )
+    _publish(home)
+    site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
+    site.hostname, site.port, site.root_page, site.site_name = "localhost", 80, home, "Dateline"
+    site.save()
+
+    images = _make_images()
+
+    sections = {}
+    for title, slug, intro in content.SECTIONS:
+        sections[slug] = _publish(
+            home.add_child(instance=SectionPage(title=title, slug=slug, intro=intro))
+        )
+
+    people = _publish(
+        home.add_child(instance=AuthorIndexPage(title="Our reporters", slug="authors"))
+    )
+    authors = {}
+    for name, slug, role, bio in content.AUTHORS:
+        authors[slug] = _publish(
+            people.add_child(
+                instance=AuthorPage(title=name, slug=slug, role=role, bio=f"<p>{bio}</p>")
+            )
+        )
+
+    for spec in content.ARTICLES:
+        article = ArticlePage(
+            title=spec["title"],
+            slug=spec["slug"],
+            deck=spec["deck"],
+            dateline=spec["dateline"],
+            lead_image=images[spec["lead_scene"]],
+            body=_body(spec["body"], images),
+            search_description=spec["deck"],
+        )
+        article.bylines = [ArticleAuthor(author=authors[slug]) for slug in spec["authors"]]
+        sections[spec["section"]].add_child(instance=article)
+        article.tags.add(*spec["tags"])
+        _publish(article, when=now - timedelta(hours=spec["hours_ago"]))
+
+    return home

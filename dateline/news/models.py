@@ -1,0 +1,293 @@
+"""The news page tree: front page > sections > articles, and authors with profile pages."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
+from django.db import models
+from django.http import Http404
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+
+from .blocks import ArticleBodyBlock
+
+# A republish within this window (a typo fixed minutes after launch) is not
+# shown to readers as an update.
+UPDATE_GRACE = timedelta(minutes=5)
+
+
+def paginate(request, queryset, per_page=None):
+    """The requested page of a listing.
+
+    A page number that is not a number falls back to page 1; a number past
+    the end is a 404, so crawlers do not index endless empty pages.
+    """
+    paginator = Paginator(queryset, per_page or settings.DATELINE_PAGE_SIZE)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = 1
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        if number == 1:
+            return paginator.page(1)
+        raise Http404("No such page of results") from None
+
+
+class ArticleQuerySet(PageQuerySet):
+    def published(self):
+        """What readers may see: live, and not behind a privacy restriction."""
+        return self.live().public()
+
+    def newest_first(self):
+        return self.order_by("-first_published_at", "-pk")
+
+    def for_listing(self):
+        """Published articles, newest first, with what a story card shows."""
+        return (
+            self.published()
+            .newest_first()
+            .select_related("lead_image")
+            .prefetch_related("lead_image__renditions")
+        )
+
+
+ArticleManager = PageManager.from_queryset(ArticleQuerySet)
+
+
+def attach_sections(articles):
+    """Set `listed_section` on each article with one query for all of them.
+
+    A story card names its section; asking each article for its parent would
+    cost one query per card.
+    """
+    articles = list(articles)
+    parent_paths = {a.path[: -a.steplen] for a in articles}
+    sections = {
+        s.path: s
+        for s in SectionPage.objects.filter(path__in=parent_paths).only(
+            "title", "url_path", "path", "depth"
+        )
+    }
+    for article in articles:
+        article.listed_section = sections.get(article.path[: -article.steplen])
+    return articles
+
+
+class HomePage(Page):
+    """The front page: the lead story first, then the latest stories."""
+
+    strapline = models.CharField(max_length=200, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("strapline")]
+    subpage_types = ["news.SectionPage", "news.AuthorIndexPage"]
+
+    class Meta:
+        verbose_name = "front page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        listing = ArticlePage.objects.descendant_of(self).for_listing()
+        page = paginate(request, listing)
+        stories = attach_sections(page.object_list)
+        context["stories_page"] = page
+        context["lead_story"] = stories[0] if stories and page.number == 1 else None
+        context["stories"] = stories[1:] if context["lead_story"] else stories
+        return context
+
+
+class SectionPage(Page):
+    """A newsroom section (World, Politics, ...) holding its articles."""
+
+    intro = models.CharField(max_length=300, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        page = paginate(request, ArticlePage.objects.child_of(self).for_listing())
+        context["stories_page"] = page
+        context["stories"] = attach_sections(page.object_list)
+        return context
+
+
+class AuthorIndexPage(Page):
+    """The list of the newsroom's authors, parent of their profile pages."""
+
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.AuthorPage"]
+    max_count_per_parent = 1
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["authors"] = (
+            AuthorPage.objects.child_of(self).live().public().select_related("photo")
+        )
+        return context
+
+
+class AuthorPage(Page):
+    """An author's public profile: name (the page title), role, bio and their stories."""
+
+    role = models.CharField(max_length=120, blank=True, help_text="e.g. “Senior correspondent”")
+    bio = RichTextField(features=["bold", "italic", "link"], blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("role"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+    parent_page_types = ["news.AuthorIndexPage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [index.SearchField("bio"), index.SearchField("role")]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        listing = ArticlePage.objects.filter(bylines__author=self).for_listing()
+        page = paginate(request, listing)
+        context["stories_page"] = page
+        context["stories"] = attach_sections(page.object_list)
+        return context
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "news.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ArticleAuthor(Orderable):
+    """One name in an article's byline, in the order the editor set."""
+
+    page = ParentalKey("news.ArticlePage", related_name="bylines", on_delete=models.CASCADE)
+    author = models.ForeignKey("news.AuthorPage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="unique_author_per_byline")
+        ]
+
+
+class ArticlePage(Page):
+    """A news article. The page title is the headline."""
+
+    deck = models.CharField(
+        max_length=300, help_text="The line under the headline: what the story adds, in a sentence."
+    )
+    dateline = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Where the story was reported, e.g. “ANCHORAGE, Alaska”.",
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Used on story cards and in social previews.",
+    )
+    body = StreamField(ArticleBodyBlock())
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+
+    objects = ArticleManager()
+
+    content_panels = Page.content_panels + [
+        FieldPanel("deck"),
+        MultiFieldPanel(
+            [InlinePanel("bylines", label="Author", min_num=1), FieldPanel("dateline")],
+            heading="Byline",
+        ),
+        FieldPanel("lead_image"),
+        FieldPanel("body"),
+    ]
+    promote_panels = Page.promote_panels + [FieldPanel("tags")]
+    parent_page_types = ["news.SectionPage"]
+    subpage_types = []
+    search_fields = Page.search_fields + [
+        index.SearchField("deck"),
+        index.SearchField("body"),
+        index.FilterField("first_published_at"),
+    ]
+
+    @property
+    def headline(self):
+        return self.title
+
+    @property
+    def section(self):
+        return self.get_parent().specific
+
+    @property
+    def authors(self):
+        return [byline.author for byline in self.bylines.select_related("author")]
+
+    @property
+    def updated_at(self):
+        """When readers should be told the story changed, or None."""
+        first, last = self.first_published_at, self.last_published_at
+        if first and last and last - first > UPDATE_GRACE:
+            return last
+        return None
+
+    def canonical_url(self, request=None):
+        """The one public address of this article, used by share links and metadata."""
+        if settings.BASE_URL:
+            return settings.BASE_URL + self.get_url(request=request)
+        if request is not None:
+            return request.build_absolute_uri(self.get_url(request=request))
+        return self.get_full_url()
+
+    def lead_image_url(self, request=None):
+        if not self.lead_image:
+            return ""
+        url = self.lead_image.get_rendition("fill-1200x630|format-jpeg").url
+        if url.startswith(("http://", "https://")):
+            return url
+        if settings.BASE_URL:
+            return settings.BASE_URL + url
+        return request.build_absolute_uri(url) if request is not None else url
+
+    def share_links(self, request=None):
+        """The share bar: plain links, so no network script runs on the reader's page."""
+        url = self.canonical_url(request)
+        links = [
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+            (
+                "Twitter/X",
+                "https://twitter.com/intent/tweet?" + urlencode({"url": url, "text": self.title}),
+            ),
+            (
+                "LinkedIn",
+                "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url}),
+            ),
+        ]
+        pin = {"url": url, "description": self.title}
+        if self.lead_image:
+            pin["media"] = self.lead_image_url(request)
+        links.append(
+            ("Pinterest", "https://www.pinterest.com/pin/create/button/?" + urlencode(pin))
+        )
+        return links
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["share_links"] = self.share_links(request)
+        context["canonical_url"] = self.canonical_url(request)
+        return context

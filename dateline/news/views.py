@@ -1,0 +1,37 @@
+"""Reader views outside the page tree: tag pages and the error pages."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.views.decorators.csrf import requires_csrf_token
+from taggit.models import Tag
+
+from .models import ArticlePage, attach_sections, paginate
+
+
+def tag_page(request, slug):
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404("No such tag")
+    listing = ArticlePage.objects.filter(tagged_items__tag=tag).for_listing()
+    if not listing.exists():
+        raise Http404("No published stories with this tag")
+    page = paginate(request, listing)
+    return TemplateResponse(
+        request,
+        "news/tag_page.html",
+        {"tag": tag, "stories_page": page, "stories": attach_sections(page.object_list)},
+    )
+
+
+def page_not_found(request, exception=None):
+    """A 404 that helps: the sections and the latest stories, not a dead end."""
+    latest = attach_sections(ArticlePage.objects.for_listing()[:5])
+    return render(request, "404.html", {"latest_stories": latest}, status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # Deliberately touches neither the database nor the page tree: either
+    # may be why we are here.
+    return render(request, "500.html", status=500)

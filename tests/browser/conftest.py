@@ -1,0 +1,95 @@
+"""Playwright driving Debian's Chromium against a live Dateline server.
+
+Where no Chromium is installed the browser tests are skipped with a reason,
+except under CI (CI=true), where a missing browser fails the run.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the live server's
+# database work happens in its own thread, so Django's async guard does not apply.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-results" / "browser"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message + " (required under CI)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def output_dir():
+    OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+    return OUTPUT_DIR
+
+
+class PageWatcher:
+    """Records what a page asks the network for and what it logs."""
+
+    def __init__(self, page, origin):
+        self.origin = origin
+        self.requests = []
+        self.console_errors = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on(
+            "console",
+            lambda message: message.type == "error" and self.console_errors.append(message.text),
+        )
+        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    @property
+    def foreign_requests(self):
+        return [
+            url
+            for url in self.requests
+            if not url.startswith(self.origin) and not url.startswith("data:")
+        ]
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    contexts = []
+
+    def _open(path, width=1280, height=900, **context_options):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, **context_options
+        )
+        contexts.append(context)
+        page = context.new_page()
+        watcher = PageWatcher(page, live_server.url)
+        response = page.goto(live_server.url + path, wait_until="networkidle")
+        return page, response, watcher
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -1,0 +1,109 @@
+"""A reader opens the demo article in Chromium, on a phone and on a desktop."""
+
+import pytest
+
+from dateline.demo import content
+
+ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
+VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
+
+
+# The live server reads the database from another thread, so these tests
+# commit; serialized rollback restores the rows Wagtail's migrations create
+# (the root page, the default locale) that the flush after each test removes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def demo():
+    from dateline.demo.loader import load_demo_site
+
+    return load_demo_site()
+
+
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_reader_sees_the_article(demo, open_page, output_dir, device):
+    width, height = VIEWPORTS[device]
+    page, response, watcher = open_page(ARTICLE, width=width, height=height)
+    assert response.status == 200
+
+    assert page.locator("h1").all_inner_texts() == [
+        "President Varga heads north for the Skarholm fisheries summit"
+    ]
+    assert page.locator(".deck").inner_text().startswith("The first face-to-face meeting")
+    assert page.locator(".byline a[rel=author]").inner_text() == "Maria Lund"
+    assert page.locator(".byline time").count() == 1
+
+    figures = page.locator("article figure.figure")
+    assert figures.count() == 3
+    alts = [figures.nth(i).locator("img").get_attribute("alt") for i in range(3)]
+    assert alts == [content.SCENES[k]["alt"] for k in ("motorcade", "roadblock", "limousine")]
+
+    # Scroll every photo into view: lazy images must load, and as real pixels.
+    for i in range(3):
+        figures.nth(i).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0",
+            arg=figures.nth(i).locator("img").element_handle(),
+        )
+        # The browser picked a modern format from the <picture> sources.
+        current = figures.nth(i).locator("img").evaluate("img => img.currentSrc")
+        assert current.endswith(".avif"), current
+
+    assert page.locator(".share a").all_inner_texts() == [
+        "Facebook",
+        "Twitter/X",
+        "LinkedIn",
+        "Pinterest",
+    ]
+    assert page.get_by_role("button", name="Post Comment").is_visible()
+    assert page.get_by_label("Email *").get_attribute("type") == "email"
+
+    page.screenshot(path=str(output_dir / f"article-{device}.png"), full_page=True)
+    assert watcher.console_errors == []
+    assert watcher.foreign_requests == []
+
+
+def test_no_horizontal_scroll_on_a_phone(demo, open_page):
+    page, _, _ = open_page(ARTICLE, width=390, height=844)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+
+
+def test_keyboard_user_can_skip_to_the_story(demo, open_page):
+    page, _, _ = open_page(ARTICLE)
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused == "Skip to main content"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+
+
+def test_copy_link_copies_the_canonical_url(demo, open_page, live_server):
+    page, _, watcher = open_page(ARTICLE, permissions=["clipboard-read", "clipboard-write"])
+    button = page.get_by_role("button", name="Copy link")
+    button.click()
+    page.get_by_text("Link copied.").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == live_server.url + ARTICLE
+    assert watcher.console_errors == []
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/world/", "/tags/fisheries/", "/authors/maria-lund/", "/no-such-page/"]
+)
+def test_listing_and_error_pages_load_cleanly(demo, open_page, output_dir, path):
+    page, response, watcher = open_page(path, width=390, height=844)
+    assert response.status == (404 if path == "/no-such-page/" else 200)
+    assert page.locator("h1").count() == 1
+    name = path.strip("/").replace("/", "-") or "front"
+    page.screenshot(path=str(output_dir / f"{name}-phone.png"), full_page=True)
+    # Chromium logs the 404 status of the page itself; nothing else may fail.
+    expected = (
+        []
+        if response.ok
+        else ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    )
+    assert watcher.console_errors == expected
+    assert watcher.foreign_requests == []
