@@ -1,19 +1,46 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
+from django.test import override_settings
+
+TEST_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+
+
+def _test_settings(tmp_path_factory, settings_obj):
+    """Uploaded media goes to a temporary folder, and static files are served by
+    name (collectstatic's hashed manifest is tested through the real server)."""
+    return {
+        "MEDIA_ROOT": tmp_path_factory.getbasetemp() / "media",
+        "STORAGES": {**settings_obj.STORAGES, "staticfiles": TEST_STATIC_STORAGE},
+        "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+        "BASE_URL": "",
+    }
 
 
 @pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path_factory):
-    """Uploaded media goes to a temporary folder, and static files are served
-    by name (collectstatic's hashed manifest is tested separately)."""
-    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.BASE_URL = ""
+    for name, value in _test_settings(tmp_path_factory, settings).items():
+        setattr(settings, name, value)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Every test database starts with the demo site, its photos already rendered.
+
+    Tests run in transactions that roll back, so each sees it unchanged; the
+    transactional (browser) tests run last and reload it after their flush.
+    """
+    from django.conf import settings
+
+    from dateline.demo.loader import load_demo_site
+    from dateline.demo.warm import warm_public_pages
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(**_test_settings(tmp_path_factory, settings)),
+    ):
+        load_demo_site()
+        warm_public_pages()
 
 
 @pytest.fixture

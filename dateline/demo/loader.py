@@ -3,11 +3,13 @@
 import io
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from dateline.news.models import (
     ArticleAuthor,
@@ -32,6 +34,20 @@ def _publish(page, when=None):
         )
         page.refresh_from_db()
     return page
+
+
+def _create_tree_root():
+    """The invisible roots of the page tree and image collections, which
+    Wagtail's migrations create.
+
+    Needed only on a database whose rows were removed after migrating (a
+    flushed test database, for instance).
+    """
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 def _make_images():
@@ -81,12 +97,12 @@ def load_demo_site():
     if existing is not None:
         return existing
 
-    root = Page.get_first_root_node()
-    # Wagtail's first migration creates a placeholder "Welcome" page; the
-    # front page takes its place as the site root.
-    for placeholder in root.get_children().exact_type(Page):
-        placeholder.delete()
-
+    root = Page.get_first_root_node() or _create_tree_root()
+    placeholders = list(root.get_children().exact_type(Page))
+    for placeholder in placeholders:
+        # Free the slug "home" for the front page; the placeholder is removed
+        # once the site points at the front page.
+        Page.objects.filter(pk=placeholder.pk).update(slug=f"placeholder-{placeholder.pk}")
     now = timezone.now()
     home = root.add_child(
         instance=HomePage(title="Dateline", slug="home", strapline="News from the Northern Isles")
@@ -95,6 +111,11 @@ def load_demo_site():
     site = Site.objects.filter(is_default_site=True).first() or Site(is_default_site=True)
     site.hostname, site.port, site.root_page, site.site_name = "localhost", 80, home, "Dateline"
     site.save()
+    # Wagtail's first migration creates a placeholder "Welcome" page; the
+    # front page has taken its place as the site root, so it can go.
+    for placeholder in placeholders:
+        placeholder.refresh_from_db()
+        placeholder.delete()
 
     images = _make_images()
 

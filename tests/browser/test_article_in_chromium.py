@@ -9,9 +9,9 @@ VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
 # The live server reads the database from another thread, so these tests
-# commit; serialized rollback restores the rows Wagtail's migrations create
-# (the root page, the default locale) that the flush after each test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# commit, and the database is emptied after each; the demo loader rebuilds
+# the whole tree, root included.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from dateline.demo.loader import load_demo_site
+from dateline.demo.warm import warm_public_pages
 from dateline.news.models import ArticlePage
 
 
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         load_demo_site()
         if not had_site:
             count = ArticlePage.objects.count()
-            self.stdout.write(f"Demo site created with {count} articles.")
+            pages = warm_public_pages()
+            self.stdout.write(
+                f"Demo site created with {count} articles ({pages} pages pre-rendered)."
+            )
         if not options["no_editor"]:
             self._ensure_editor(options["editor"])
 
