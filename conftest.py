@@ -1,16 +1,28 @@
 """Fixtures shared by every app's tests."""
 
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.test import override_settings
+
+# One media folder per test run, not under pytest's shared basetemp, which
+# another concurrent pytest run on the same machine may clean away.
+MEDIA_DIR = Path(tempfile.mkdtemp(prefix="dateline-test-media-"))
 
 TEST_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
-def _test_settings(tmp_path_factory, settings_obj):
+def pytest_sessionfinish(session, exitstatus):
+    shutil.rmtree(MEDIA_DIR, ignore_errors=True)
+
+
+def _test_settings(settings_obj):
     """Uploaded media goes to a temporary folder, and static files are served by
     name (collectstatic's hashed manifest is tested through the real server)."""
     return {
-        "MEDIA_ROOT": tmp_path_factory.getbasetemp() / "media",
+        "MEDIA_ROOT": MEDIA_DIR,
         "STORAGES": {**settings_obj.STORAGES, "staticfiles": TEST_STATIC_STORAGE},
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "BASE_URL": "",
@@ -18,13 +30,13 @@ def _test_settings(tmp_path_factory, settings_obj):
 
 
 @pytest.fixture(autouse=True)
-def _isolated_files(settings, tmp_path_factory):
-    for name, value in _test_settings(tmp_path_factory, settings).items():
+def _isolated_files(settings):
+    for name, value in _test_settings(settings).items():
         setattr(settings, name, value)
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
+def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the demo site, its photos already rendered.
 
     Tests run in transactions that roll back, so each sees it unchanged; the
@@ -37,7 +49,7 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
     with (
         django_db_blocker.unblock(),
-        override_settings(**_test_settings(tmp_path_factory, settings)),
+        override_settings(**_test_settings(settings)),
     ):
         load_demo_site()
         warm_public_pages()

@@ -76,8 +76,7 @@ class PageWatcher:
         ]
 
 
-@pytest.fixture
-def open_page(browser, live_server):
+def _page_opener(browser, server_url):
     contexts = []
 
     def _open(path, width=1280, height=900, **context_options):
@@ -86,10 +85,53 @@ def open_page(browser, live_server):
         )
         contexts.append(context)
         page = context.new_page()
-        watcher = PageWatcher(page, live_server.url)
-        response = page.goto(live_server.url + path, wait_until="networkidle")
+        watcher = PageWatcher(page, server_url)
+        response = page.goto(server_url + path, wait_until="networkidle")
         return page, response, watcher
 
-    yield _open
+    return _open, contexts
+
+
+@pytest.fixture
+def open_page(browser, live_server):
+    """Open a page on pytest-django's live server, for tests that change data.
+
+    These tests are transactional (the database is emptied after each), so
+    they load what they need themselves.
+    """
+    opener, contexts = _page_opener(browser, live_server.url)
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def reader_server(django_db_setup, django_db_blocker):
+    """One live server over the demo site for all read-only browser tests.
+
+    Rebuilding the demo (photos and renditions) for every test would cost
+    seconds each; tests that only read share this one instead.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    from dateline.demo.loader import load_demo_site
+
+    with django_db_blocker.unblock():
+        load_demo_site()  # again, if a transactional test emptied the database
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        yield server
+        server._live_server_modified_settings.disable()
+        server.stop()
+
+
+@pytest.fixture
+def open_reader_page(browser, reader_server):
+    """Open a page of the demo site as an anonymous reader, changing nothing.
+
+    Tests using it must be marked `django_db` so the test database exists.
+    """
+    opener, contexts = _page_opener(browser, reader_server.url)
+    yield opener
     for context in contexts:
         context.close()

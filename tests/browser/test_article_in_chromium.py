@@ -7,24 +7,15 @@ from dateline.demo import content
 ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
 VIEWPORTS = {"phone": (390, 844), "desktop": (1280, 900)}
 
-
-# The live server reads the database from another thread, so these tests
-# commit, and the database is emptied after each; the demo loader rebuilds
-# the whole tree, root included.
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo():
-    from dateline.demo.loader import load_demo_site
-
-    return load_demo_site()
+# Read-only: the shared live server shows the demo site that every test
+# database starts with; the marker makes pytest-django create that database.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("device", VIEWPORTS)
-def test_reader_sees_the_article(demo, open_page, output_dir, device):
+def test_reader_sees_the_article(open_reader_page, output_dir, device):
     width, height = VIEWPORTS[device]
-    page, response, watcher = open_page(ARTICLE, width=width, height=height)
+    page, response, watcher = open_reader_page(ARTICLE, width=width, height=height)
     assert response.status == 200
 
     assert page.locator("h1").all_inner_texts() == [
@@ -64,14 +55,14 @@ def test_reader_sees_the_article(demo, open_page, output_dir, device):
     assert watcher.foreign_requests == []
 
 
-def test_no_horizontal_scroll_on_a_phone(demo, open_page):
-    page, _, _ = open_page(ARTICLE, width=390, height=844)
+def test_no_horizontal_scroll_on_a_phone(open_reader_page):
+    page, _, _ = open_reader_page(ARTICLE, width=390, height=844)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
 
 
-def test_keyboard_user_can_skip_to_the_story(demo, open_page):
-    page, _, _ = open_page(ARTICLE)
+def test_keyboard_user_can_skip_to_the_story(open_reader_page):
+    page, _, _ = open_reader_page(ARTICLE)
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Skip to main content"
@@ -81,20 +72,20 @@ def test_keyboard_user_can_skip_to_the_story(demo, open_page):
     assert page.evaluate("location.hash") == "#main"
 
 
-def test_copy_link_copies_the_canonical_url(demo, open_page, live_server):
-    page, _, watcher = open_page(ARTICLE, permissions=["clipboard-read", "clipboard-write"])
+def test_copy_link_copies_the_canonical_url(open_reader_page, reader_server):
+    page, _, watcher = open_reader_page(ARTICLE, permissions=["clipboard-read", "clipboard-write"])
     button = page.get_by_role("button", name="Copy link")
     button.click()
     page.get_by_text("Link copied.").wait_for()
-    assert page.evaluate("navigator.clipboard.readText()") == live_server.url + ARTICLE
+    assert page.evaluate("navigator.clipboard.readText()") == reader_server.url + ARTICLE
     assert watcher.console_errors == []
 
 
 @pytest.mark.parametrize(
     "path", ["/", "/world/", "/tags/fisheries/", "/authors/maria-lund/", "/no-such-page/"]
 )
-def test_listing_and_error_pages_load_cleanly(demo, open_page, output_dir, path):
-    page, response, watcher = open_page(path, width=390, height=844)
+def test_listing_and_error_pages_load_cleanly(open_reader_page, output_dir, path):
+    page, response, watcher = open_reader_page(path, width=390, height=844)
     assert response.status == (404 if path == "/no-such-page/" else 200)
     assert page.locator("h1").count() == 1
     name = path.strip("/").replace("/", "-") or "front"
@@ -107,3 +98,18 @@ def test_listing_and_error_pages_load_cleanly(demo, open_page, output_dir, path)
     )
     assert watcher.console_errors == expected
     assert watcher.foreign_requests == []
+
+
+@pytest.mark.parametrize("path", ["/", ARTICLE, "/world/", "/authors/", "/no-such-page/"])
+@pytest.mark.parametrize("device", VIEWPORTS)
+def test_pages_have_no_accessibility_violations(open_reader_page, path, device):
+    """axe-core (the engine behind Lighthouse's accessibility audit), WCAG 2.1 A and AA."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    width, height = VIEWPORTS[device]
+    page, _, _ = open_reader_page(path, width=width, height=height)
+    results = Axe().run(
+        page,
+        options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
+    )
+    assert results.violations_count == 0, results.generate_report()
