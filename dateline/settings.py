@@ -59,6 +59,7 @@ WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Dateline")
 
 INSTALLED_APPS = [
     "dateline.news",
+    "dateline.caching",
     "dateline.comments",
     "dateline.demo",
     "wagtail.contrib.redirects",
@@ -86,6 +87,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a cached page is served without touching either.
+    "dateline.caching.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -144,7 +147,22 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded run's server has several worker processes; a cache on
+    # disk is shared by all of them, so a purge in one is seen by the others.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+
+# Full-page caching for anonymous readers (dateline/caching/policy.py).
+DATELINE_PAGE_CACHE = {
+    "enabled": env_bool("PAGE_CACHE", True),
+    "fresh_seconds": int(os.environ.get("PAGE_CACHE_FRESH_SECONDS", "300")),
+    "stale_seconds": int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "3600")),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,0 +1,160 @@
+"""Full-page caching for anonymous readers.
+
+Placed before the session and authentication middleware, so a cached page is
+served without touching sessions or the database. Entries are never deleted
+by a purge: a purge marks their path as changed, the next request re-renders
+it while everyone else keeps getting the previous copy, so a hot page that
+changes under load is rendered once, not once per waiting reader.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from . import keys
+from .policy import PageCachePolicy
+
+# Headers that belong to one response only, never to a stored copy.
+UNSHARED_HEADERS = {"set-cookie", "vary", "date", "age", "x-cache", "cache-control"}
+
+
+class CachedPage:
+    __slots__ = ("status", "headers", "body", "rendered_at", "etag")
+
+    def __init__(self, response, rendered_at):
+        self.status = response.status_code
+        self.headers = [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() not in UNSHARED_HEADERS
+        ]
+        self.body = response.content
+        self.rendered_at = rendered_at
+        self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+
+
+def cache_backend():
+    return caches[getattr(settings, "DATELINE_PAGE_CACHE_ALIAS", "default")]
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = PageCachePolicy.from_settings()
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        if not (self.policy.enabled and self._is_anonymous_read(request)):
+            response = self.get_response(request)
+            if self.session_cookie in request.COOKIES:
+                # A signed-in editor's view of a page must never be kept by
+                # nginx or a CDN and shown to someone else.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        cache = cache_backend()
+        host = request.get_host()
+        entry_key = keys.entry_key(host, request.path, self._query(request))
+        marker_key = keys.path_marker(request.path)
+        found = cache.get_many([entry_key, marker_key, keys.SITE_MARKER])
+        entry = found.get(entry_key)
+        now = time.time()
+
+        if entry is not None:
+            purged_at = max(found.get(marker_key, 0), found.get(keys.SITE_MARKER, 0))
+            fresh = entry.rendered_at > purged_at and now - entry.rendered_at < (
+                self.policy.fresh_seconds
+            )
+            if fresh:
+                return self._respond(request, entry, "HIT")
+            if not cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
+                return self._respond(request, entry, "STALE")
+            return self._render(request, cache, entry_key, locked=True)
+
+        if cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
+            return self._render(request, cache, entry_key, locked=True)
+        # Someone else is rendering this page for the first time: wait for it.
+        deadline = now + self.policy.cold_wait_seconds
+        while time.time() < deadline:
+            time.sleep(0.05)
+            entry = cache.get(entry_key)
+            if entry is not None:
+                return self._respond(request, entry, "HIT")
+        return self._render(request, cache, entry_key, locked=False)
+
+    def _is_anonymous_read(self, request):
+        return (
+            request.method in ("GET", "HEAD")
+            and self.session_cookie not in request.COOKIES
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.path.startswith(self.policy.bypass_path_prefixes)
+        )
+
+    def _query(self, request):
+        params = request.GET
+        return "&".join(
+            f"{name}={params[name]}" for name in self.policy.query_params if name in params
+        )
+
+    def _render(self, request, cache, entry_key, locked):
+        # The render's start time is what counts: a purge that lands while
+        # this render runs must still mark its result as out of date.
+        started = time.time()
+        try:
+            response = self.get_response(request)
+            if self._is_storable(request, response):
+                entry = CachedPage(response, started)
+                cache.set(entry_key, entry, self.policy.entry_lifetime)
+                self._decorate(response, entry, "MISS")
+            return response
+        finally:
+            if locked:
+                cache.delete(keys.lock_key(entry_key))
+
+    def _is_storable(self, request, response):
+        if response.status_code not in self.policy.statuses or response.streaming:
+            return False
+        if response.cookies or response.has_header("Set-Cookie"):
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+            return False
+        user = getattr(request, "user", None)
+        return not (user is not None and user.is_authenticated)
+
+    def _respond(self, request, entry, outcome):
+        response = HttpResponse(entry.body, status=entry.status)
+        for name, value in entry.headers:
+            response.headers[name] = value
+        self._decorate(response, entry, outcome)
+        if entry.status == 200:
+            conditional = get_conditional_response(
+                request,
+                etag=entry.etag,
+                last_modified=int(entry.rendered_at),
+                response=response,
+            )
+            if conditional is not response:
+                self._decorate(conditional, entry, outcome)
+            return conditional
+        return response
+
+    def _decorate(self, response, entry, outcome):
+        response.headers["Cache-Control"] = self.policy.cache_control()
+        response.headers["X-Cache"] = outcome
+        response.headers["Age"] = str(max(0, int(time.time() - entry.rendered_at)))
+        if entry.status == 200:
+            response.headers["ETag"] = entry.etag
+            response.headers["Last-Modified"] = http_date(int(entry.rendered_at))
+        # The copy is the same for every anonymous reader; signed-in editors
+        # carry a session cookie and never reach it.
+        if response.has_header("Vary"):
+            vary = [v.strip() for v in response["Vary"].split(",") if v.strip().lower() != "cookie"]
+            del response.headers["Vary"]
+            if vary:
+                patch_vary_headers(response, vary)

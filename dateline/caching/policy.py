@@ -1,0 +1,55 @@
+"""How long reader pages are cached, and which requests may be served from the cache.
+
+One declarative object, configured from settings (DATELINE_PAGE_CACHE), so
+views never decide about caching themselves: a view that must not be cached
+says so with Django's `never_cache` or `Cache-Control: private`.
+"""
+
+from dataclasses import dataclass, field, fields
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class PageCachePolicy:
+    enabled: bool = True
+    # An entry younger than this is served as it is.
+    fresh_seconds: int = 300
+    # After that, or after a purge, it is still served for this long while a
+    # single request renders the new copy (no stampede).
+    stale_seconds: int = 3600
+    # What downstream shared caches (nginx, a CDN) are told; browsers always revalidate.
+    shared_max_age: int = 1
+    statuses: frozenset = frozenset({200, 301, 404, 410})
+    # Query parameters that change a page; any others are ignored in the key,
+    # so junk parameters cannot fill the cache.
+    query_params: tuple = ("page", "q")
+    # How long other requests wait for the first render of a page nobody has cached yet.
+    cold_wait_seconds: float = 5.0
+    render_lock_seconds: int = 30
+    bypass_path_prefixes: tuple = field(default_factory=tuple)
+
+    @classmethod
+    def from_settings(cls):
+        options = dict(getattr(settings, "DATELINE_PAGE_CACHE", {}))
+        known = {f.name for f in fields(cls)}
+        unknown = set(options) - known
+        if unknown:
+            raise ValueError(
+                f"Unknown DATELINE_PAGE_CACHE options {sorted(unknown)}; known: {sorted(known)}"
+            )
+        options.setdefault(
+            "bypass_path_prefixes",
+            ("/" + settings.DATELINE_ADMIN_PATH, settings.STATIC_URL, settings.MEDIA_URL),
+        )
+        return cls(**options)
+
+    @property
+    def entry_lifetime(self):
+        return self.fresh_seconds + self.stale_seconds
+
+    def cache_control(self):
+        return (
+            f"public, max-age=0, s-maxage={self.shared_max_age}, "
+            f"stale-while-revalidate={self.stale_seconds}"
+        )

@@ -1,0 +1,48 @@
+"""Purge the pages that show a page whenever readers' view of it changes."""
+
+from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+
+from .purge import purge_page, purge_paths
+
+
+def _after_commit(func, *args):
+    # Purge once the change is visible to other connections; purging earlier
+    # would let a reader re-cache the old version in between.
+    transaction.on_commit(lambda: func(*args))
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+def purge_on_publication_change(sender, instance, **kwargs):
+    _after_commit(purge_page, instance.specific)
+
+
+@receiver(page_slug_changed)
+def purge_old_address(sender, instance, instance_before, **kwargs):
+    _after_commit(purge_paths, [instance_before.url_path and instance_before.get_url()])
+    _after_commit(purge_page, instance.specific)
+
+
+@receiver(post_page_move)
+def purge_moved_page(sender, instance, url_path_before, url_path_after, **kwargs):
+    # url_path includes the site root's slug ("/home/world/story/"); the
+    # public path drops it. Both paths share the same site root here.
+    public_path = instance.get_url() or ""
+    root_prefix = url_path_after[: len(url_path_after) - len(public_path) + 1]
+    paths = [public_path]
+    if public_path and url_path_before.startswith(root_prefix):
+        paths.append("/" + url_path_before[len(root_prefix) :])
+    _after_commit(purge_paths, paths)
+    _after_commit(purge_page, instance.specific)
+
+
+@receiver(post_delete)
+def purge_deleted_page(sender, instance, **kwargs):
+    # Django sends post_delete for each table of a page type; react once, to
+    # the specific type, whose providers know what shows it.
+    if isinstance(instance, Page) and type(instance) is not Page:
+        _after_commit(purge_page, instance)

@@ -1,0 +1,142 @@
+"""The page cache as readers and editors meet it: headers, 304s, purges, stale copies."""
+
+import pytest
+from django.core.cache import cache
+from django.utils.http import http_date
+
+from dateline.caching import keys
+from dateline.news.models import ArticlePage
+
+ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
+OTHER_SECTION_ARTICLE = "/science/kelp-forests-are-coming-back-survey-finds/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings, demo_site):
+    settings.DATELINE_PAGE_CACHE = {"enabled": True, "fresh_seconds": 300, "stale_seconds": 600}
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client):
+    first = client.get(ARTICLE)
+    second = client.get(ARTICLE)
+    assert first["X-Cache"] == "MISS"
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert second["Cache-Control"] == "public, max-age=0, s-maxage=1, stale-while-revalidate=600"
+    assert second["ETag"] == first["ETag"]
+    assert "Cookie" not in second.get("Vary", "")
+    # Security headers come with cached copies too.
+    assert "default-src 'self'" in second["Content-Security-Policy"]
+    assert second["X-Content-Type-Options"] == "nosniff"
+
+
+def test_conditional_requests_get_304(client):
+    etag = client.get(ARTICLE)["ETag"]
+    response = client.get(ARTICLE, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert client.get(ARTICLE, headers={"If-None-Match": '"other"'}).status_code == 200
+    later = http_date(2_000_000_000)
+    assert client.get(ARTICLE, headers={"If-Modified-Since": later}).status_code == 304
+
+
+def test_head_is_answered_from_the_cache(client):
+    client.get(ARTICLE)
+    response = client.head(ARTICLE)
+    assert response["X-Cache"] == "HIT"
+
+
+def test_unknown_query_parameters_share_one_copy_but_pages_do_not(client):
+    client.get("/")
+    assert client.get("/", {"utm_source": "x", "fbclid": "y"})["X-Cache"] == "HIT"
+    assert client.get("/", {"page": "1"})["X-Cache"] == "MISS"
+
+
+def test_signed_in_editors_never_get_or_make_cached_pages(client, django_user_model):
+    client.get(ARTICLE)  # an anonymous copy is now cached
+    ArticlePage.objects.filter(slug="president-heads-north-for-skarholm-summit").update(
+        title="A headline changed without publishing"
+    )
+    editor = django_user_model.objects.create_user("ed", password="pw-for-tests-only")
+    client.force_login(editor)
+    response = client.get(ARTICLE)
+    assert "X-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    assert b"A headline changed without publishing" in response.content
+    client.logout()
+    client.cookies.clear()
+    assert b"A headline changed without publishing" not in client.get(ARTICLE).content
+
+
+def test_publishing_purges_the_pages_that_show_the_article_and_nothing_else(
+    client, summit_article, django_capture_on_commit_callbacks
+):
+    showing = [ARTICLE, "/", "/world/", "/tags/skarholm-summit/", "/authors/maria-lund/"]
+    unrelated = [OTHER_SECTION_ARTICLE, "/science/", "/authors/tomas-okafor/"]
+    for path in showing + unrelated:
+        client.get(path)
+
+    summit_article.title = "Summit moved to Tuesday"
+    with django_capture_on_commit_callbacks(execute=True):
+        summit_article.save_revision().publish()
+
+    for path in showing:
+        response = client.get(path)
+        assert response["X-Cache"] == "MISS", path
+        assert b"Summit moved to Tuesday" in response.content, path
+    for path in unrelated:
+        assert client.get(path)["X-Cache"] == "HIT", path
+
+
+def test_unpublished_article_disappears_at_once(
+    client, summit_article, django_capture_on_commit_callbacks
+):
+    assert client.get(ARTICLE).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        summit_article.unpublish()
+    assert client.get(ARTICLE).status_code == 404
+    assert b"President Varga heads north" not in client.get("/").content
+
+
+def test_while_one_request_renders_a_purged_page_others_get_the_stale_copy(
+    client, summit_article, django_capture_on_commit_callbacks
+):
+    old = client.get(ARTICLE).content
+    summit_article.title = "A new headline"
+    with django_capture_on_commit_callbacks(execute=True):
+        summit_article.save_revision().publish()
+
+    # Another worker has started re-rendering: it holds the render lock.
+    entry_key = keys.entry_key("testserver", ARTICLE, "")
+    assert cache.add(keys.lock_key(entry_key), 1, 30)
+    waiting = client.get(ARTICLE)
+    assert waiting["X-Cache"] == "STALE"
+    assert waiting.content == old
+
+    cache.delete(keys.lock_key(entry_key))
+    fresh = client.get(ARTICLE)
+    assert fresh["X-Cache"] == "MISS"
+    assert b"A new headline" in fresh.content
+    assert client.get(ARTICLE)["X-Cache"] == "HIT"
+
+
+def test_admin_pages_are_never_cached(client, settings):
+    client.get("/" + settings.DATELINE_ADMIN_PATH + "login/")
+    assert "X-Cache" not in client.get("/" + settings.DATELINE_ADMIN_PATH + "login/")
+
+
+def test_cache_can_be_switched_off(client, settings):
+    settings.DATELINE_PAGE_CACHE = {"enabled": False}
+    client.get(ARTICLE)
+    assert "X-Cache" not in client.get(ARTICLE)
+
+
+def test_a_misspelt_policy_option_is_a_clear_error(settings):
+    from dateline.caching.policy import PageCachePolicy
+
+    settings.DATELINE_PAGE_CACHE = {"fresh_secs": 10}
+    with pytest.raises(ValueError, match="Unknown DATELINE_PAGE_CACHE options \\['fresh_secs'\\]"):
+        PageCachePolicy.from_settings()
