@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := dateline.settings
 
-.PHONY: run dev setup test lint check clean
+.PHONY: run dev setup test lint bench clean
 
 $(BIN)/dateline: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -38,3 +38,7 @@ lint: $(BIN)/dateline
 
 clean:
 	rm -rf $(VENV) var test-results
+
+## The benchmark (needs wrk and nginx: apt-get install -y wrk nginx); BENCH_SECONDS=15 per run.
+bench: $(BIN)/dateline
+	$(BIN)/python bench/run.py

@@ -26,7 +26,10 @@ def _test_settings(settings_obj):
         "STORAGES": {**settings_obj.STORAGES, "staticfiles": TEST_STATIC_STORAGE},
         "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
         "BASE_URL": "",
-        "CACHES": {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+        "CACHES": {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+            "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+        },
         # Purges run when a transaction commits, which tests wrapped in one
         # never do; the caching tests turn the page cache on themselves.
         "DATELINE_PAGE_CACHE": {"enabled": False},

@@ -141,20 +141,32 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dateline.caching.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dateline",
-        }
+        },
+        "renditions": {
+            "BACKEND": "dateline.caching.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "dateline-renditions",
+        },
     }
 else:
-    # The embedded run's server has several worker processes; a cache on
-    # disk is shared by all of them, so a purge in one is seen by the others.
     CACHES = {
+        # The embedded run's server has several worker processes; a cache on
+        # disk is shared by all of them, so a purge in one is seen by the others.
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": VAR_DIR / "cache",
             "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+        },
+        # Wagtail looks up image renditions on every render; they never change
+        # once made, so each process may keep its own copy in memory.
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
     }
 
 # Full-page caching for anonymous readers (dateline/caching/policy.py).

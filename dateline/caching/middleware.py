@@ -146,6 +146,8 @@ class AnonymousPageCacheMiddleware:
 
     def _decorate(self, response, entry, outcome):
         response.headers["Cache-Control"] = self.policy.cache_control()
+        # nginx's own instruction (deploy/nginx.conf); it never reaches readers.
+        response.headers["X-Accel-Expires"] = str(self.policy.shared_max_age)
         response.headers["X-Cache"] = outcome
         response.headers["Age"] = str(max(0, int(time.time() - entry.rendered_at)))
         if entry.status == 200:

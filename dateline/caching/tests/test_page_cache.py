@@ -140,3 +140,37 @@ def test_a_misspelt_policy_option_is_a_clear_error(settings):
     settings.DATELINE_PAGE_CACHE = {"fresh_secs": 10}
     with pytest.raises(ValueError, match="Unknown DATELINE_PAGE_CACHE options \\['fresh_secs'\\]"):
         PageCachePolicy.from_settings()
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache: the Redis server on 127.0.0.1:6379, database 13."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "dateline.caching.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": "dateline-test",
+        },
+    }
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield caches["default"]
+    caches["default"].clear()
+
+
+def test_pages_are_cached_and_purged_in_redis(
+    client, redis_cache, summit_article, django_capture_on_commit_callbacks
+):
+    assert client.get(ARTICLE)["X-Cache"] == "MISS"
+    assert client.get(ARTICLE)["X-Cache"] == "HIT"
+    stored = redis_cache.get(keys.entry_key("testserver", ARTICLE, ""))
+    assert b"President Varga heads north" in stored.body
+
+    summit_article.title = "Redis saw this"
+    with django_capture_on_commit_callbacks(execute=True):
+        summit_article.save_revision().publish()
+    response = client.get(ARTICLE)
+    assert response["X-Cache"] == "MISS"
+    assert b"Redis saw this" in response.content
