@@ -1,6 +1,6 @@
 """`make bench`: the viral-story benchmark, everything on loopback in one run.
 
-Starts, in a temporary folder: Dateline on PostgreSQL + Redis (gunicorn),
+Starts, in a temporary folder: Dateline on PostgreSQL + Redis (`dateline serve`),
 the same app with its page cache off, nginx in front (deploy/nginx.conf) and
 nginx serving the article's saved bytes from a file (the ceiling). Then wrk
 (2 threads, 64 and 512 connections, BENCH_SECONDS each) against each, and a
@@ -32,7 +32,7 @@ ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 DB_NAME = "dateline_bench"
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "14")
-WORKERS = os.environ.get("BENCH_WORKERS", "4")
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
 
 
 def free_port():
@@ -230,13 +230,16 @@ def republish_under_load(stack, front_url, app_log):
 
     article = ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
     results = {}
-    load = threading.Thread(target=lambda: results.update(wrk(front_url + ARTICLE, 512)))
+    seconds = max(SECONDS, 10)
+    load = threading.Thread(
+        target=lambda: results.update(wrk(front_url + ARTICLE, 512, seconds=seconds))
+    )
     renders_before = count_renders(app_log)
     load.start()
     time.sleep(2)
     delays = []
     publishes = 0
-    end = time.monotonic() + SECONDS - 4
+    end = time.monotonic() + seconds - 4
     while time.monotonic() < end:
         marker = f"bench-marker-{publishes}-{time.time_ns()}"
         article.deck = f"Republished under load ({marker})."
@@ -260,12 +263,57 @@ def republish_under_load(stack, front_url, app_log):
     return results
 
 
+LIGHTHOUSE_VERSION = "12.2.3"  # 13.x needs Node 22; these machines have Node 20
+
+
+def lighthouse(stack, url):
+    """Lighthouse's mobile audit of the article through the front, with Debian's Chromium."""
+    if os.environ.get("LIGHTHOUSE", "1") == "0" or shutil.which("npm") is None:
+        return {}
+    prefix = ROOT / "bench" / "node_modules" / ".bin" / "lighthouse"
+    if not prefix.exists():
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--no-save",
+                "--silent",
+                "--prefix",
+                str(ROOT / "bench"),
+                f"lighthouse@{LIGHTHOUSE_VERSION}",
+            ],
+            check=True,
+        )
+    report = stack.work / "lighthouse.json"
+    flags = (
+        "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+        "--disable-component-update --disable-sync"
+    )
+    subprocess.run(
+        [
+            str(prefix),
+            url,
+            "--quiet",
+            f"--chrome-flags={flags}",
+            "--output=json",
+            f"--output-path={report}",
+            "--only-categories=performance,accessibility,best-practices,seo",
+        ],
+        env={**os.environ, "CHROME_PATH": shutil.which("chromium") or "/usr/bin/chromium"},
+        check=True,
+    )
+    data = json.loads(report.read_text())
+    scores = {name: round(category["score"] * 100) for name, category in data["categories"].items()}
+    scores["transferred_bytes"] = int(data["audits"]["total-byte-weight"]["numericValue"])
+    return scores
+
+
 def count_renders(log):
     try:
         lines = log.read_text().splitlines()
     except FileNotFoundError:
         return 0
-    return sum(1 for line in lines if line.startswith(ARTICLE + " ") and line.endswith("MISS"))
+    return sum(1 for line in lines if line.endswith("rendered " + ARTICLE))
 
 
 def main():
@@ -303,6 +351,7 @@ def main():
                 rows.append({"case": name, "connections": connections, **wrk(url, connections)})
                 print(format_row(rows[-1], rows), flush=True)
         purge = republish_under_load(stack, f"http://127.0.0.1:{front_port}", app_log)
+        audit = lighthouse(stack, f"http://127.0.0.1:{front_port}{ARTICLE}")
     finally:
         stack.stop()
 
@@ -323,6 +372,8 @@ def main():
         f"{purge['publishes']}, renders {purge['renders']}, change visible after "
         f"p50 {purge['visible_p50_s']:.2f}s / max {purge['visible_max_s']:.2f}s"
     )
+    if audit:
+        print("lighthouse (mobile): " + ", ".join(f"{k} {v}" for k, v in audit.items()))
     print(f"results written to {out / 'latest.json'}")
 
 

@@ -100,7 +100,7 @@ def test_settings_follow_the_environment(embedded):
         "newsroom",
         "False",
         "['news.example']",
-        "django.core.cache.backends.redis.RedisCache",
+        "dateline.caching.redis.RedisCache",
     ]
 
 
@@ -142,7 +142,7 @@ def get(url, **headers):
 def test_production_server_serves_the_article(server):
     status, headers, body = get(server + ARTICLE)
     assert status == 200
-    assert headers["Server"].startswith("gunicorn")
+    assert "WSGIServer" not in headers.get("Server", "")  # not Django's development server
     html = body.decode()
     assert "<h1>President Varga heads north for the Skarholm fisheries summit</h1>" in html
     assert "default-src 'self'" in headers["Content-Security-Policy"]

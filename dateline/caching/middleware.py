@@ -8,6 +8,7 @@ changes under load is rendered once, not once per waiting reader.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.utils.http import http_date
 
 from . import keys
 from .policy import PageCachePolicy
+
+logger = logging.getLogger("dateline.caching")
 
 # Headers that belong to one response only, never to a stored copy.
 UNSHARED_HEADERS = {"set-cookie", "vary", "date", "age", "x-cache", "cache-control"}
@@ -110,6 +113,7 @@ class AnonymousPageCacheMiddleware:
             if self._is_storable(request, response):
                 entry = CachedPage(response, started)
                 cache.set(entry_key, entry, self.policy.entry_lifetime)
+                logger.info("rendered %s", request.path)
                 self._decorate(response, entry, "MISS")
             return response
         finally:

@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -286,8 +287,17 @@ class ArticlePage(Page):
         )
         return links
 
+    def figure_images(self):
+        return [
+            block.value["image"]
+            for block in self.body
+            if block.block_type == "figure" and block.value["image"] is not None
+        ]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # One query for every figure's renditions, rather than one per figure.
+        prefetch_related_objects(self.figure_images(), "renditions")
         context["share_links"] = self.share_links(request)
         context["canonical_url"] = self.canonical_url(request)
         return context

@@ -59,8 +59,10 @@ class PageWatcher:
     def __init__(self, page, origin):
         self.origin = origin
         self.requests = []
+        self.responses = []
         self.console_errors = []
         page.on("request", lambda request: self.requests.append(request.url))
+        page.on("response", lambda response: self.responses.append(response))
         page.on(
             "console",
             lambda message: message.type == "error" and self.console_errors.append(message.text),

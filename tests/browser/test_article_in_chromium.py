@@ -113,3 +113,15 @@ def test_pages_have_no_accessibility_violations(open_reader_page, path, device):
         options={"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
     )
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_article_weighs_under_250_kb_on_a_phone(open_reader_page):
+    """Everything a phone downloads for the demo article, photos included, once scrolled."""
+    page, _, watcher = open_reader_page(ARTICLE, width=390, height=844)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    sizes = {r.url: len(r.body()) for r in watcher.responses if r.status == 200}
+    images = [url for url in sizes if "/media/images/" in url]
+    assert len(images) >= 3  # the three figures, in a modern format
+    assert all(url.endswith(".avif") for url in images)
+    assert sum(sizes.values()) <= 250 * 1024, sizes

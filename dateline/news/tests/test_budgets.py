@@ -1,0 +1,103 @@
+"""Page weight and database work per page: budgets a reader on a phone would feel."""
+
+import gzip
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from dateline.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
+
+from .html import parse
+
+ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
+STATIC = Path(settings.BASE_DIR) / "dateline" / "static"
+
+
+def compressed_size(data):
+    return len(gzip.compress(data, compresslevel=6))
+
+
+def test_article_html_css_and_js_fit_in_30_kb_compressed(client, demo_site):
+    response = client.get(ARTICLE)
+    page = parse(response)
+    total = compressed_size(response.content)
+    for link in page.select("link[rel=stylesheet]"):
+        total += compressed_size((STATIC / link["href"].removeprefix("/static/")).read_bytes())
+    for script in page.select("script[src]"):
+        total += compressed_size((STATIC / script["src"].removeprefix("/static/")).read_bytes())
+    assert total <= 30 * 1024, f"{total} bytes compressed"
+
+
+def add_articles(section, count, image, author):
+    for n in range(count):
+        article = ArticlePage(
+            title=f"Extra story {n}",
+            slug=f"extra-story-{n}",
+            deck="One more.",
+            lead_image=image,
+            body=[
+                {
+                    "type": "figure",
+                    "value": {
+                        "image": {"image": image.pk, "alt_text": f"Photo {n}", "decorative": False},
+                        "caption": f"Caption {n}.",
+                        "credit": "Staff",
+                    },
+                }
+            ],
+        )
+        article.bylines = [ArticleAuthor(author=author)]
+        section.add_child(instance=article)
+        article.tags.add("Fisheries", f"extra-{n}")
+        article.save_revision().publish()
+
+
+@pytest.mark.parametrize("path", ["/", "/world/", "/tags/fisheries/", "/authors/maria-lund/"])
+def test_listing_pages_make_the_same_queries_whatever_the_number_of_stories(
+    client, summit_article, path, django_assert_num_queries, django_assert_max_num_queries
+):
+    client.get(path)
+    with django_assert_max_num_queries(100) as before:
+        client.get(path)
+    queries = len(before)  # read now: the query log is reset by the next request
+    add_articles(
+        SectionPage.objects.get(slug="world"),
+        8,
+        summit_article.lead_image,
+        AuthorPage.objects.get(slug="maria-lund"),
+    )
+    client.get(path)
+    with django_assert_num_queries(queries):
+        client.get(path)
+
+
+def test_article_queries_do_not_grow_with_figures_authors_or_tags(
+    client, summit_article, django_assert_num_queries, django_assert_max_num_queries
+):
+    client.get(ARTICLE)
+    with django_assert_max_num_queries(100) as before:
+        client.get(ARTICLE)
+    queries = len(before)  # read now: the query log is reset by the next request
+
+    image = summit_article.lead_image
+    extra_figures = [
+        {
+            "type": "figure",
+            "value": {
+                "image": {"image": image.pk, "alt_text": f"Extra {n}", "decorative": False},
+                "caption": f"Extra caption {n}.",
+                "credit": "Staff",
+            },
+        }
+        for n in range(5)
+    ]
+    summit_article.body = list(summit_article.body.raw_data) + extra_figures
+    summit_article.bylines.add(ArticleAuthor(author=AuthorPage.objects.get(slug="tomas-okafor")))
+    summit_article.tags.add("More", "Tags", "Here")
+    summit_article.save_revision().publish()
+
+    client.get(ARTICLE)
+    with django_assert_num_queries(queries):
+        response = client.get(ARTICLE)
+    assert len(parse(response).select("figure.figure")) == 8
