@@ -7,7 +7,6 @@ from . import views
 from .feeds import SCOPES, SiteFeed
 from .generators import FORMATS
 
-
 app_name = "distribution"
 
 urlpatterns = [
