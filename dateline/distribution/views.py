@@ -1,6 +1,5 @@
 """Sitemaps, robots.txt and oEmbed. Feeds are in feeds.py."""
 
-
 from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse

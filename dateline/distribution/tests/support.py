@@ -9,7 +9,7 @@ SCHEMAS = Path(__file__).parent / "schemas"
 
 # Everything that tends to break escaping: markup characters, both quotes,
 # an ampersand, an emoji and right-to-left text.
-AWKWARD_TITLE = "Fish & \"chips\" <b>not bold</b> it's 🐟 in שלום עליכם"
+AWKWARD_TITLE = 'Fish & "chips" <b>not bold</b> it\'s 🐟 in שלום עליכם'
 
 
 def xml_schema(name):

@@ -36,9 +36,7 @@ def _published(title):
 
 
 @pytest.mark.parametrize("format_name", ["rss", "atom"])
-def test_every_xml_feed_parses_cleanly_newest_first_with_real_dates(
-    client, demo_site, format_name
-):
+def test_every_xml_feed_parses_cleanly_newest_first_with_real_dates(client, demo_site, format_name):
     for address, expected in DEMO_FEEDS.items():
         response = client.get(f"{address}{format_name}/")
         assert response.status_code == 200, address

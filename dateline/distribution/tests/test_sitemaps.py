@@ -7,7 +7,6 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 
 from dateline.demo import content
-
 from dateline.news.models import ArticlePage
 
 from .support import AWKWARD_TITLE, assert_valid
@@ -53,9 +52,7 @@ def test_article_sitemap_has_real_update_times_and_figure_images(
 ):
     updated = publish_article("Harbour reopens", hours_ago=80, updated_hours_ago=1)
     document = assert_valid(sitemap_schema, client.get("/sitemap-articles.xml").content)
-    entries = {
-        url.findtext("s:loc", namespaces=NS): url for url in document.findall("s:url", NS)
-    }
+    entries = {url.findtext("s:loc", namespaces=NS): url for url in document.findall("s:url", NS)}
     assert len(entries) == ArticlePage.objects.live().count() == 5
     for article in ArticlePage.objects.all():
         entry = entries["http://testserver" + article.url]
@@ -135,8 +132,7 @@ def test_base_url_is_used_for_every_address(client, demo_site, settings, sitemap
     settings.BASE_URL = "https://news.example.org"
     index = assert_valid(sitemap_index_schema, client.get("/sitemap.xml").content)
     assert all(
-        loc.startswith("https://news.example.org/")
-        for loc in _locations(index, "s:sitemap/s:loc")
+        loc.startswith("https://news.example.org/") for loc in _locations(index, "s:sitemap/s:loc")
     )
     articles = client.get("/sitemap-articles.xml").content.decode()
     assert "http://testserver" not in articles
