@@ -62,10 +62,10 @@ def attach_tags(articles):
     return articles
 
 
-def figure_image_ids(article):
-    """Primary keys of the photos in the article's figures, read from the stored body."""
+def figure_image_ids(body):
+    """Primary keys of the photos in an article body's figures, read from the stored blocks."""
     ids = []
-    for block in article.body.raw_data:
+    for block in body.raw_data:
         if block.get("type") != "figure":
             continue
         image = (block.get("value") or {}).get("image")
@@ -83,13 +83,19 @@ def images_by_id(ids, with_renditions=False):
     return {image.pk: image for image in images}
 
 
+def image_file_urls(ids):
+    """{pk: URL of the original upload} for these images, in one query."""
+    images = get_image_model().objects.filter(pk__in=set(ids))
+    return {image.pk: image.file.url for image in images}
+
+
 def prepare(articles, figures=False):
     """Attach sections, bylines and tags (and, if asked, figure photos) to a batch."""
     articles = attach_sections(articles)
     attach_bylines(articles)
     attach_tags(articles)
     if figures:
-        wanted = [pk for article in articles for pk in figure_image_ids(article)]
+        wanted = [pk for article in articles for pk in figure_image_ids(article.body)]
         images = images_by_id(wanted, with_renditions=True)
         for article in articles:
             article.figure_images = images

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from dateline.news.models import ArticlePage, AuthorIndexPage, AuthorPage, HomePage, SectionPage
 
-from .articles import figure_image_ids, images_by_id, page_path
+from .articles import figure_image_ids, image_file_urls, page_path
 from .policy import SitemapPolicy, publication_language
 
 
@@ -70,58 +70,74 @@ class PagesSitemap(SiteSitemap):
         )
 
 
-class ArticlesSitemap(SiteSitemap):
+class ArticleRowsSitemap(SiteSitemap):
+    """Articles as plain rows, not page objects.
+
+    Building a Wagtail page object costs far more than reading its row, and
+    a sitemap page lists thousands of articles; it needs only the columns
+    below. The path is the page's url_path below the site's root, which is
+    what Wagtail serves it at (its URLs are mounted at the site root).
+    """
+
+    columns = ("pk", "url_path", "first_published_at", "last_published_at")
+
+    def articles(self):
+        return ArticlePage.objects.descendant_of(self.site.root_page).published()
+
+    def location(self, row):
+        return "/" + row["url_path"][len(self.site.root_page.url_path) :]
+
+    def lastmod(self, row):
+        return _whole_seconds(row["last_published_at"])
+
+    def get_latest_lastmod(self):
+        newest = self.articles().order_by().aggregate(newest=Max("last_published_at"))["newest"]
+        return _whole_seconds(newest)
+
+
+class ArticlesSitemap(ArticleRowsSitemap):
     """Every published article, oldest first so page numbers stay stable, with its photos."""
 
     def items(self):
-        return (
-            ArticlePage.objects.descendant_of(self.site.root_page)
-            .published()
-            .order_by("pk")
-            .only("pk", "path", "depth", "url_path", "last_published_at", "lead_image", "body")
-        )
+        return self.articles().order_by("pk").values(*self.columns, "lead_image_id", "body")
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         wanted = {
-            url["item"].pk: [url["item"].lead_image_id, *figure_image_ids(url["item"])]
+            url["item"]["pk"]: [
+                url["item"]["lead_image_id"],
+                *figure_image_ids(url["item"]["body"]),
+            ]
             for url in urls
         }
-        images = images_by_id([pk for ids in wanted.values() for pk in ids if pk])
+        base = self.base_url()
+        image_urls = {
+            pk: (url if url.startswith(("http://", "https://")) else base + url)
+            for pk, url in image_file_urls(
+                [pk for ids in wanted.values() for pk in ids if pk]
+            ).items()
+        }
         for url in urls:
-            seen = []
-            for pk in wanted[url["item"].pk]:
-                image = images.get(pk)
-                if image is not None and image.file.url not in seen:
-                    seen.append(image.file.url)
-            base = self.base_url()
-            url["images"] = [src if src.startswith("http") else base + src for src in seen]
+            # Each photo once, lead photo first, in the order readers meet them.
+            ids = dict.fromkeys(pk for pk in wanted[url["item"]["pk"]] if pk in image_urls)
+            url["images"] = list(dict.fromkeys(image_urls[pk] for pk in ids))
         return urls
 
 
-class NewsSitemap(SiteSitemap):
+class NewsSitemap(ArticleRowsSitemap):
     """Google News: only articles first published in the last 48 hours, newest first."""
 
     def items(self):
         since = timezone.now() - self.policy.news_window
         return (
-            ArticlePage.objects.descendant_of(self.site.root_page)
-            .published()
+            self.articles()
             .filter(first_published_at__gte=since)
             .newest_first()
-            .only(
-                "pk",
-                "path",
-                "depth",
-                "url_path",
-                "title",
-                "first_published_at",
-                "last_published_at",
-            )
+            .values(*self.columns, "title")
         )[: self.policy.news_limit]
 
     def get_latest_lastmod(self):
-        return max((self.lastmod(page) for page in self.items()), default=None)
+        return max((self.lastmod(row) for row in self.items()), default=None)
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
@@ -130,8 +146,8 @@ class NewsSitemap(SiteSitemap):
             url["news"] = {
                 "publication_name": name,
                 "language": publication_language(),
-                "publication_date": _whole_seconds(url["item"].first_published_at),
-                "title": url["item"].title,
+                "publication_date": _whole_seconds(url["item"]["first_published_at"]),
+                "title": url["item"]["title"],
             }
         return urls
 

@@ -1,6 +1,6 @@
 """Sitemaps, robots.txt and oEmbed. Feeds are in feeds.py."""
 
-from django.contrib.sitemaps import views as sitemap_views
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,6 +11,7 @@ from . import conditional
 from .articles import Freshness, absolute
 from .oembed import OEmbedError, article_for_url, oembed_for
 from .policy import SitemapPolicy
+from .sitemap_xml import write_urlset
 from .sitemaps import site_sitemaps
 
 SITEMAP_CONTENT_TYPE = "application/xml; charset=utf-8"
@@ -65,17 +66,20 @@ def sitemap_section(request, section):
     variant = (section, request.GET.get("p", "1"), policy, request.get_host())
 
     def build():
-        sitemaps = site_sitemaps(request, site)
-        # Django's view answers 404 for an unknown or empty section and for a
-        # page number that is not a number or past the end.
-        response = sitemap_views.sitemap(
-            request,
-            sitemaps,
-            section=section,
-            template_name="distribution/sitemap.xml",
-            content_type=SITEMAP_CONTENT_TYPE,
-        )
-        return response.render() if hasattr(response, "render") else response
+        sitemap = site_sitemaps(request, site).get(section)
+        if sitemap is None:
+            raise Http404("No such sitemap")
+        # The same rules as Django's sitemap view: a page that is not a
+        # number, or is past the end, is a 404.
+        try:
+            urls = sitemap.get_urls(page=request.GET.get("p", 1))
+        except (EmptyPage, PageNotAnInteger):
+            raise Http404("No such page of this sitemap") from None
+        response = HttpResponse(content_type=SITEMAP_CONTENT_TYPE)
+        write_urlset(response, urls)
+        # Crawlers should follow the sitemap, not list it in search results.
+        response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+        return response
 
     return conditional.respond(request, freshness, variant, build, policy.max_age)
 
