@@ -24,6 +24,7 @@ ENDPOINTS = [
     ("/sitemap.xml", "sitemap index"),
     ("/sitemap-articles.xml", "article sitemap, page 1"),
     ("/sitemap-articles.xml?p=2", "article sitemap, page 2"),
+    ("/sitemap-articles.xml?p=5", "article sitemap, page 5"),
     ("/sitemap-news.xml", "Google News sitemap (48 h)"),
     ("/sitemap-pages.xml", "pages sitemap"),
     ("/feeds/rss/", "site feed, RSS, full text"),
@@ -224,6 +225,12 @@ def main():
         built = time.perf_counter()
         print(f"site: {total:,} published articles (demo + {args.articles:,} bulk-created)")
         print(f"migrate {migrated - start:.1f} s, build {built - migrated:.1f} s")
+        from django.conf import settings
+
+        print(
+            f"sitemap page size {settings.DATELINE_SITEMAP_PAGE_SIZE:,} URLs, "
+            f"feeds carry {settings.DATELINE_FEED_ITEMS} items ({settings.DATELINE_FEED_CONTENT})"
+        )
         print()
 
         client = Client(HTTP_HOST="localhost")

@@ -235,4 +235,4 @@ DATELINE_FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
 # Seconds feed readers and caches may reuse a feed or sitemap without asking again.
 DATELINE_FEED_MAX_AGE = int(os.environ.get("FEED_MAX_AGE", "300"))
 DATELINE_SITEMAP_MAX_AGE = int(os.environ.get("SITEMAP_MAX_AGE", "900"))
-DATELINE_SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "5000"))
+DATELINE_SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "2000"))

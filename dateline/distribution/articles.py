@@ -12,9 +12,23 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count, Max
+from django.http import Http404
 from wagtail.images import get_image_model
+from wagtail.models import Site
 
 from dateline.news.models import ArticleAuthor, ArticlePageTag, attach_sections
+
+
+def site_for(request):
+    """The Wagtail site serving this request; 404 for a host with no site."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404("No site is configured for this host")
+    return site
+
+
+def site_name(site):
+    return site.site_name or settings.WAGTAIL_SITE_NAME
 
 
 def absolute(request, url):

@@ -16,12 +16,11 @@ from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from taggit.models import Tag
-from wagtail.models import Site
 
 from dateline.news.models import ArticlePage, AuthorPage, SectionPage
 
 from . import conditional
-from .articles import Freshness, absolute, prepare
+from .articles import Freshness, absolute, prepare, site_for, site_name
 from .feed_content import body_html
 from .generators import FORMATS
 from .policy import FeedPolicy, publication_language
@@ -43,19 +42,6 @@ class Scope:
     policy: FeedPolicy
 
 
-def _site(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404("No site is configured for this host")
-    return site
-
-
-def _site_name(site):
-    from django.conf import settings
-
-    return site.site_name or settings.WAGTAIL_SITE_NAME
-
-
 class ArticleFeed(Feed):
     """The shared feed: newest published articles first, absolute URLs, real dates."""
 
@@ -73,7 +59,7 @@ class ArticleFeed(Feed):
     # -- the request ---------------------------------------------------------
 
     def get_object(self, request, slug=None):
-        site = _site(request)
+        site = site_for(request)
         return self.scope(request, site, slug)
 
     def __call__(self, request, *args, **kwargs):
@@ -207,7 +193,7 @@ class ArticleFeed(Feed):
 
 class SiteFeed(ArticleFeed):
     def scope(self, request, site, slug):
-        name = _site_name(site)
+        name = site_name(site)
         return Scope(
             request=request,
             site_name=name,
@@ -229,7 +215,7 @@ class SectionFeed(ArticleFeed):
         )
         if section is None:
             raise Http404("No such section")
-        name = _site_name(site)
+        name = site_name(site)
         return Scope(
             request=request,
             site_name=name,
@@ -255,7 +241,7 @@ class AuthorFeed(ArticleFeed):
         )
         if author is None:
             raise Http404("No such author")
-        name = _site_name(site)
+        name = site_name(site)
         return Scope(
             request=request,
             site_name=name,
@@ -277,7 +263,7 @@ class TagFeed(ArticleFeed):
         tag = Tag.objects.filter(slug=slug).first()
         if tag is None:
             raise Http404("No such tag")
-        name = _site_name(site)
+        name = site_name(site)
         return Scope(
             request=request,
             site_name=name,

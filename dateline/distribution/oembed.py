@@ -6,13 +6,11 @@ no iframe, so embedding a story never runs our code on someone else's page.
 
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.utils.html import format_html
-from wagtail.models import Site
 
 from dateline.news.models import ArticlePage
 
-from .articles import absolute, same_site
+from .articles import absolute, same_site, site_for, site_name
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 600, 200
 THUMBNAIL_SPEC = "fill-1200x630|format-jpeg"
@@ -31,9 +29,7 @@ def article_for_url(request, url):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not same_site(request, url):
         raise OEmbedError(404, "Only this site's articles can be embedded.")
-    site = Site.find_for_request(request)
-    if site is None:
-        raise OEmbedError(404, "No site is configured for this host.")
+    site = site_for(request)
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     article = (
         ArticlePage.objects.published()
@@ -56,8 +52,7 @@ def _dimension(raw, default):
 
 
 def oembed_for(request, article, maxwidth=None, maxheight=None):
-    site = Site.find_for_request(request)
-    provider = (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+    provider = site_name(site_for(request))
     url = article.canonical_url(request)
     authors = article.authors
     data = {

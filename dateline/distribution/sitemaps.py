@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from dateline.news.models import ArticlePage, AuthorIndexPage, AuthorPage, HomePage, SectionPage
 
-from .articles import figure_image_ids, image_file_urls, page_path
+from .articles import figure_image_ids, image_file_urls, page_path, site_name
 from .policy import SitemapPolicy, publication_language
 
 
@@ -141,7 +141,7 @@ class NewsSitemap(ArticleRowsSitemap):
 
     def get_urls(self, page=1, site=None, protocol=None):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
-        name = self.site.site_name or settings.WAGTAIL_SITE_NAME
+        name = site_name(self.site)
         for url in urls:
             url["news"] = {
                 "publication_name": name,

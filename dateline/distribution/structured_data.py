@@ -12,9 +12,8 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
-from wagtail.models import Site
 
-from .articles import absolute
+from .articles import absolute, site_for, site_name
 
 SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
 PUBLISHER_LOGO = ("distribution/logo.png", 600, 60)
@@ -55,8 +54,7 @@ class ArticleMetadata:
 
     @cached_property
     def site_name(self):
-        site = Site.find_for_request(self.request)
-        return (site.site_name if site else "") or settings.WAGTAIL_SITE_NAME
+        return site_name(site_for(self.request))
 
     @cached_property
     def section(self):

@@ -5,23 +5,16 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from . import conditional
-from .articles import Freshness, absolute
+from .articles import Freshness, absolute, site_for
 from .oembed import OEmbedError, article_for_url, oembed_for
 from .policy import SitemapPolicy
 from .sitemap_xml import write_urlset
 from .sitemaps import site_sitemaps
 
 SITEMAP_CONTENT_TYPE = "application/xml; charset=utf-8"
-
-
-def _site(request):
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404("No site is configured for this host")
-    return site
 
 
 def _sitemap_freshness(site):
@@ -31,7 +24,7 @@ def _sitemap_freshness(site):
 
 @require_GET
 def sitemap_index(request):
-    site = _site(request)
+    site = site_for(request)
     freshness = _sitemap_freshness(site)
 
     def build():
@@ -60,7 +53,7 @@ def sitemap_index(request):
 
 @require_GET
 def sitemap_section(request, section):
-    site = _site(request)
+    site = site_for(request)
     freshness = _sitemap_freshness(site)
     policy = SitemapPolicy.current()
     variant = (section, request.GET.get("p", "1"), policy, request.get_host())
@@ -91,7 +84,7 @@ def robots_txt(request):
     The admin path is deliberately not named: it is configurable so that it
     is not guessable, and robots.txt is public.
     """
-    site = _site(request)
+    site = site_for(request)
     sitemaps = [reverse("distribution:sitemap-index")]
     if "news" in site_sitemaps(request, site):
         sitemaps.append(reverse("distribution:sitemap", args=["news"]))
