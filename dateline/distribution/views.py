@@ -4,7 +4,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
 from . import conditional
@@ -22,7 +22,7 @@ def _sitemap_freshness(site):
     return Freshness.of(Page.objects.descendant_of(site.root_page, inclusive=True).live().public())
 
 
-@require_GET
+@require_safe
 def sitemap_index(request):
     site = site_for(request)
     freshness = _sitemap_freshness(site)
@@ -51,7 +51,7 @@ def sitemap_index(request):
     )
 
 
-@require_GET
+@require_safe
 def sitemap_section(request, section):
     site = site_for(request)
     freshness = _sitemap_freshness(site)
@@ -77,7 +77,7 @@ def sitemap_section(request, section):
     return conditional.respond(request, freshness, variant, build, policy.max_age)
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawlers may read everything readers can; the sitemaps say where it is.
 
@@ -94,7 +94,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 def oembed(request):
     """oEmbed 1.0 (https://oembed.com/): an article as a rich card, JSON only."""
     if request.GET.get("format", "json") != "json":
