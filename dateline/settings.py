@@ -256,3 +256,13 @@ DATELINE_PAGE_SIZE = int(os.environ.get("DATELINE_PAGE_SIZE", "12"))
 
 # Where editors sign in; configurable so the admin is not at a guessable path.
 DATELINE_ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+
+# Distribution: feeds, sitemaps, structured data and oEmbed (docs/distribution.md).
+INSTALLED_APPS += ["django.contrib.sitemaps", "dateline.distribution"]
+# "full" puts the whole story in feeds; "summary" only the deck and lead image.
+DATELINE_FEED_CONTENT = os.environ.get("FEED_CONTENT", "full")
+DATELINE_FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
+# Seconds feed readers and caches may reuse a feed or sitemap without asking again.
+DATELINE_FEED_MAX_AGE = int(os.environ.get("FEED_MAX_AGE", "300"))
+DATELINE_SITEMAP_MAX_AGE = int(os.environ.get("SITEMAP_MAX_AGE", "900"))
+DATELINE_SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "2000"))

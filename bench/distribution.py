@@ -1,0 +1,260 @@
+"""Distribution benchmark: a 10,000-article site, timed.
+
+Builds a throwaway site in a temporary directory (SQLite, its own media
+folder; nothing of yours is touched), then renders the sitemap index, the
+article sitemap pages, the Google News sitemap and the feeds, and prints for
+each: best wall time of several runs, peak Python memory (tracemalloc), the
+number of SQL queries and the response size.
+
+    .venv/bin/python bench/distribution.py [--articles 10000] [--runs 3]
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ENDPOINTS = [
+    ("/sitemap.xml", "sitemap index"),
+    ("/sitemap-articles.xml", "article sitemap, page 1"),
+    ("/sitemap-articles.xml?p=2", "article sitemap, page 2"),
+    ("/sitemap-articles.xml?p=5", "article sitemap, page 5"),
+    ("/sitemap-news.xml", "Google News sitemap (48 h)"),
+    ("/sitemap-pages.xml", "pages sitemap"),
+    ("/feeds/rss/", "site feed, RSS, full text"),
+    ("/feeds/atom/", "site feed, Atom, full text"),
+    ("/feeds/json/", "site feed, JSON Feed, full text"),
+    ("/feeds/section/world/rss/", "section feed, RSS"),
+    ("/feeds/tag/bench-tag-7/json/", "tag feed, JSON Feed"),
+]
+
+
+def _setup_django(workdir):
+    # A private database and media folder: never the operator's.
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["DATELINE_VAR_DIR"] = str(workdir)
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    # Static files by name, as in development: no collectstatic manifest needed.
+    override_settings(
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
+
+
+def _insert_rows(model, objects):
+    """INSERT the model's own table rows (not its parents') in one executemany.
+
+    Django's bulk_create refuses multi-table inheritance, and saving 10,000
+    pages through Wagtail's add_child takes minutes; the page rows were bulk
+    created already, so only the ArticlePage rows remain.
+    """
+    from django.db import connection
+
+    fields = list(model._meta.local_concrete_fields)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Table and column names come from the model, values go in as parameters.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def build_site(count):
+    """The demo site plus `count` published articles, one every 30 minutes back in time."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+    from django.db.models import F
+    from django.utils import timezone
+    from taggit.models import Tag
+    from wagtail.models import Page
+
+    from dateline.demo.loader import load_demo_site
+    from dateline.news.models import (
+        ArticleAuthor,
+        ArticlePage,
+        ArticlePageTag,
+        AuthorPage,
+        SectionPage,
+    )
+
+    home = load_demo_site()
+    template = ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
+    body = list(template.body.raw_data)
+    sections = list(SectionPage.objects.child_of(home).order_by("path"))
+    authors = list(AuthorPage.objects.order_by("pk"))
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    tags = Tag.objects.bulk_create(
+        [Tag(name=f"Bench tag {i}", slug=f"bench-tag-{i}") for i in range(40)]
+    )
+    now = timezone.now()
+
+    with transaction.atomic():
+        pages, positions = [], {s.pk: s.numchild for s in sections}
+        for n in range(count):
+            section = sections[n % len(sections)]
+            positions[section.pk] += 1
+            slug = f"bench-story-{n}"
+            first = now - timedelta(minutes=30 * n + 5)
+            last = first + timedelta(hours=3) if n % 7 == 0 else first
+            pages.append(
+                Page(
+                    title=f"Bench story {n}: fish & “quotes” <tags>",
+                    draft_title=f"Bench story {n}",
+                    slug=slug,
+                    content_type=content_type,
+                    path=ArticlePage._get_path(
+                        section.path, section.depth + 1, positions[section.pk]
+                    ),
+                    depth=section.depth + 1,
+                    numchild=0,
+                    url_path=f"{section.url_path}{slug}/",
+                    live=True,
+                    has_unpublished_changes=False,
+                    first_published_at=first,
+                    last_published_at=last,
+                    latest_revision_created_at=last,
+                    locale_id=home.locale_id,
+                    translation_key=uuid.uuid4(),
+                    search_description=f"What story {n} adds, in a sentence.",
+                )
+            )
+        pages = Page.objects.bulk_create(pages, batch_size=2000)
+        articles = [
+            ArticlePage(
+                page_ptr_id=page.pk,
+                deck=page.search_description,
+                dateline="BENCHVILLE",
+                lead_image_id=template.lead_image_id,
+                body=body,
+            )
+            for page in pages
+        ]
+        _insert_rows(ArticlePage, articles)
+        ArticleAuthor.objects.bulk_create(
+            [
+                ArticleAuthor(page_id=page.pk, author=authors[n % len(authors)], sort_order=0)
+                for n, page in enumerate(pages)
+            ],
+            batch_size=2000,
+        )
+        ArticlePageTag.objects.bulk_create(
+            [
+                ArticlePageTag(content_object_id=page.pk, tag=tags[(n + k) % len(tags)])
+                for n, page in enumerate(pages)
+                for k in range(2)
+            ],
+            batch_size=2000,
+        )
+        for section in sections:
+            Page.objects.filter(pk=section.pk).update(numchild=positions[section.pk])
+        SectionPage.objects.filter(pk__in=[s.pk for s in sections]).update(
+            latest_revision_created_at=F("latest_revision_created_at")
+        )
+    return ArticlePage.objects.live().count()
+
+
+def measure(client, path, runs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(path)  # warm-up: renditions are made on first use
+    assert response.status_code == 200, (path, response.status_code)
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        timings.append(time.perf_counter() - start)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    query_count = len(queries)
+    tracemalloc.start()
+    client.get(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    not_modified = client.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
+    start = time.perf_counter()
+    client.get(path, HTTP_IF_NONE_MATCH=response["ETag"])
+    conditional = time.perf_counter() - start
+    return {
+        "best": min(timings),
+        "peak": peak,
+        "queries": query_count,
+        "bytes": len(response.content),
+        "status_304": not_modified.status_code,
+        "conditional": conditional,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary site")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
+    try:
+        _setup_django(workdir)
+        from django.core.management import call_command
+        from django.test import Client
+
+        start = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        migrated = time.perf_counter()
+        total = build_site(args.articles)
+        built = time.perf_counter()
+        print(f"site: {total:,} published articles (demo + {args.articles:,} bulk-created)")
+        print(f"migrate {migrated - start:.1f} s, build {built - migrated:.1f} s")
+        from django.conf import settings
+
+        print(
+            f"sitemap page size {settings.DATELINE_SITEMAP_PAGE_SIZE:,} URLs, "
+            f"feeds carry {settings.DATELINE_FEED_ITEMS} items ({settings.DATELINE_FEED_CONTENT})"
+        )
+        print()
+
+        client = Client(HTTP_HOST="localhost")
+        header = (
+            f"{'endpoint':<30} {'what':<32} {'best ms':>8} {'peak MiB':>9} "
+            f"{'queries':>7} {'KiB':>7} {'304 ms':>7}"
+        )
+        print(header)
+        print("-" * len(header))
+        for path, label in ENDPOINTS:
+            if client.get(path).status_code == 404:  # e.g. no page 2 on a small site
+                continue
+            r = measure(client, path, args.runs)
+            assert r["status_304"] == 304, path
+            print(
+                f"{path:<30} {label:<32} {r['best'] * 1000:8.0f} {r['peak'] / 2**20:9.1f} "
+                f"{r['queries']:7d} {r['bytes'] / 1024:7.0f} {r['conditional'] * 1000:7.1f}"
+            )
+    finally:
+        if args.keep:
+            print(f"\nkept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
