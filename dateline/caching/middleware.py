@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from . import keys
 from .policy import PageCachePolicy
@@ -23,11 +23,15 @@ from .policy import PageCachePolicy
 logger = logging.getLogger("dateline.caching")
 
 # Headers that belong to one response only, never to a stored copy.
-UNSHARED_HEADERS = {"set-cookie", "vary", "date", "age", "x-cache", "cache-control"}
+UNSHARED_HEADERS = {"set-cookie", "vary", "date", "age", "x-cache", "x-accel-expires"}
 
 
 class CachedPage:
-    __slots__ = ("status", "headers", "body", "rendered_at", "etag")
+    """A stored response. The view's own ETag, Last-Modified and Cache-Control
+    are kept (feeds and sitemaps set them); pages without them get a body
+    hash, the render time and the policy's Cache-Control."""
+
+    __slots__ = ("status", "headers", "body", "rendered_at", "etag", "last_modified")
 
     def __init__(self, response, rendered_at):
         self.status = response.status_code
@@ -38,7 +42,12 @@ class CachedPage:
         ]
         self.body = response.content
         self.rendered_at = rendered_at
-        self.etag = '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+        self.etag = response.get("ETag") or (
+            '"' + hashlib.blake2b(self.body, digest_size=12).hexdigest() + '"'
+        )
+        self.last_modified = parse_http_date_safe(response.get("Last-Modified", "")) or int(
+            rendered_at
+        )
 
 
 def cache_backend():
@@ -99,9 +108,11 @@ class AnonymousPageCacheMiddleware:
         )
 
     def _query(self, request):
-        params = request.GET
         return "&".join(
-            f"{name}={params[name]}" for name in self.policy.query_params if name in params
+            f"{name}={value}"
+            for name, values in sorted(request.GET.lists())
+            if not self.policy.is_ignored_param(name)
+            for value in values
         )
 
     def _render(self, request, cache, entry_key, locked):
@@ -149,14 +160,15 @@ class AnonymousPageCacheMiddleware:
         return response
 
     def _decorate(self, response, entry, outcome):
-        response.headers["Cache-Control"] = self.policy.cache_control()
+        if not response.has_header("Cache-Control"):
+            response.headers["Cache-Control"] = self.policy.cache_control()
         # nginx's own instruction (deploy/nginx.conf); it never reaches readers.
         response.headers["X-Accel-Expires"] = str(self.policy.shared_max_age)
         response.headers["X-Cache"] = outcome
         response.headers["Age"] = str(max(0, int(time.time() - entry.rendered_at)))
         if entry.status == 200:
             response.headers["ETag"] = entry.etag
-            response.headers["Last-Modified"] = http_date(int(entry.rendered_at))
+            response.headers["Last-Modified"] = http_date(entry.last_modified)
         # The copy is the same for every anonymous reader; signed-in editors
         # carry a session cookie and never reach it.
         if response.has_header("Vary"):

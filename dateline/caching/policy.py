@@ -21,9 +21,10 @@ class PageCachePolicy:
     # What downstream shared caches (nginx, a CDN) are told; browsers always revalidate.
     shared_max_age: int = 1
     statuses: frozenset = frozenset({200, 301, 404, 410})
-    # Query parameters that change a page; any others are ignored in the key,
-    # so junk parameters cannot fill the cache.
-    query_params: tuple = ("page", "q")
+    # Query parameters that never change a page (campaign and click tracking):
+    # left out of the key, so shared links with them still hit the cache.
+    # Names ending in "*" are prefixes.
+    ignored_query_params: tuple = ("utm_*", "fbclid", "gclid", "mc_cid", "mc_eid", "_ga")
     # How long other requests wait for the first render of a page nobody has cached yet.
     cold_wait_seconds: float = 5.0
     render_lock_seconds: int = 30
@@ -43,6 +44,12 @@ class PageCachePolicy:
             ("/" + settings.DATELINE_ADMIN_PATH, settings.STATIC_URL, settings.MEDIA_URL),
         )
         return cls(**options)
+
+    def is_ignored_param(self, name):
+        return any(
+            name.startswith(rule[:-1]) if rule.endswith("*") else name == rule
+            for rule in self.ignored_query_params
+        )
 
     @property
     def entry_lifetime(self):

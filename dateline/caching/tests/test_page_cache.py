@@ -49,10 +49,14 @@ def test_head_is_answered_from_the_cache(client):
     assert response["X-Cache"] == "HIT"
 
 
-def test_unknown_query_parameters_share_one_copy_but_pages_do_not(client):
+def test_tracking_parameters_share_one_copy_but_other_parameters_do_not(client):
     client.get("/")
-    assert client.get("/", {"utm_source": "x", "fbclid": "y"})["X-Cache"] == "HIT"
+    assert client.get("/", {"utm_source": "x", "utm_medium": "y", "fbclid": "z"})["X-Cache"] == (
+        "HIT"
+    )
     assert client.get("/", {"page": "1"})["X-Cache"] == "MISS"
+    client.get("/sitemap-articles.xml", {"p": "1"})
+    assert client.get("/sitemap-articles.xml", {"p": "2"})["X-Cache"] != "HIT"
 
 
 def test_signed_in_editors_never_get_or_make_cached_pages(client, django_user_model):
@@ -74,10 +78,28 @@ def test_signed_in_editors_never_get_or_make_cached_pages(client, django_user_mo
 def test_publishing_purges_the_pages_that_show_the_article_and_nothing_else(
     client, summit_article, django_capture_on_commit_callbacks
 ):
-    showing = [ARTICLE, "/", "/world/", "/tags/skarholm-summit/", "/authors/maria-lund/"]
-    unrelated = [OTHER_SECTION_ARTICLE, "/science/", "/authors/tomas-okafor/"]
-    for path in showing + unrelated:
-        client.get(path)
+    showing = [
+        ARTICLE,
+        "/",
+        "/world/",
+        "/tags/skarholm-summit/",
+        "/authors/maria-lund/",
+        "/feeds/rss/",
+        "/feeds/section/world/atom/",
+        "/feeds/tag/diplomacy/json/",
+        "/sitemap-news.xml",
+    ]
+    # Sitemaps list addresses and times, not headlines: they must re-render all the same.
+    showing_without_headline = ["/sitemap.xml", "/sitemap-articles.xml"]
+    unrelated = [
+        OTHER_SECTION_ARTICLE,
+        "/science/",
+        "/authors/tomas-okafor/",
+        "/feeds/section/science/rss/",
+        "/feeds/author/tomas-okafor/rss/",
+    ]
+    for path in showing + showing_without_headline + unrelated:
+        assert client.get(path).status_code == 200, path
 
     summit_article.title = "Summit moved to Tuesday"
     with django_capture_on_commit_callbacks(execute=True):
@@ -87,6 +109,8 @@ def test_publishing_purges_the_pages_that_show_the_article_and_nothing_else(
         response = client.get(path)
         assert response["X-Cache"] == "MISS", path
         assert b"Summit moved to Tuesday" in response.content, path
+    for path in showing_without_headline:
+        assert client.get(path)["X-Cache"] == "MISS", path
     for path in unrelated:
         assert client.get(path)["X-Cache"] == "HIT", path
 
