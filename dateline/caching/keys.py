@@ -1,6 +1,10 @@
 """Cache keys: one per page variant, and one purge marker per path."""
 
 import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+import dateline
 
 PREFIX = "pagecache"
 SITE_MARKER = f"{PREFIX}:purged:*"
@@ -15,8 +19,24 @@ def path_marker(path):
     return f"{PREFIX}:purged:{_digest(path)}"
 
 
+@lru_cache(maxsize=1)
+def release():
+    """A fingerprint of the code and templates this process runs.
+
+    Stored pages are keyed by it, so after a deploy readers get pages made by
+    the new templates at once, not copies made by the old ones.
+    """
+    root = Path(dateline.__file__).parent
+    digest = hashlib.blake2b(digest_size=8)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in {".py", ".html", ".css", ".js"} and "tests" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(root)}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
 def entry_key(host, path, query):
-    return f"{PREFIX}:entry:{_digest(host + path + '?' + query)}"
+    return f"{PREFIX}:entry:{release()}:{_digest(host + path + '?' + query)}"
 
 
 def lock_key(entry):

@@ -1,7 +1,8 @@
 """Reader views outside the page tree: tag pages and the error pages."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.template.response import TemplateResponse
 from django.views.decorators.csrf import requires_csrf_token
 from taggit.models import Tag
@@ -32,6 +33,6 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
-    # Deliberately touches neither the database nor the page tree: either
-    # may be why we are here.
-    return render(request, "500.html", status=500)
+    # Rendered without the request, so no context processor runs: the
+    # database or the page tree may be why we are here.
+    return HttpResponseServerError(loader.render_to_string("500.html"))
