@@ -18,7 +18,8 @@ RICH_TEXT_BLOCKS = ["p", "li", "blockquote", "h2", "h3", "h4"]
 @dataclass(frozen=True)
 class Text:
     location: Location
-    kind: str  # headline, deck, dateline, paragraph, heading, quote, attribution, caption, credit, alt
+    # headline, deck, dateline, paragraph, heading, quote, attribution, caption, credit, alt
+    kind: str
     text: str
 
 

@@ -62,7 +62,7 @@ class EditorialChecksSettings(BaseSiteSetting):
     )
     quote_style = models.CharField(
         max_length=10,
-        choices=[(CURLY, "Curly quotes (“ ”)"), (STRAIGHT, "Straight quotes (\")")],
+        choices=[(CURLY, "Curly quotes (“ ”)"), (STRAIGHT, 'Straight quotes (")')],
         default=CURLY,
     )
     caption_full_stop = models.CharField(

@@ -36,11 +36,15 @@ def register_dismissal_action(actions):
 def summary(report):
     count, blocking = len(report.open), len(report.blocking)
     text = ngettext(
-        "Editorial checks: %(count)d open finding", "Editorial checks: %(count)d open findings", count
+        "Editorial checks: %(count)d open finding",
+        "Editorial checks: %(count)d open findings",
+        count,
     ) % {"count": count}
     if blocking:
         text += ngettext(
-            ", %(count)d of which blocks publishing", ", %(count)d of which block publishing", blocking
+            ", %(count)d of which blocks publishing",
+            ", %(count)d of which block publishing",
+            blocking,
         ) % {"count": blocking}
     return text + ". See the Checks panel."
 

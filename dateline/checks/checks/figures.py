@@ -25,7 +25,9 @@ PLACEHOLDER_ALT = {
     "photo by",
     "lorem ipsum",
 }
-FILENAME_ALT = re.compile(r"^[\w\-. ]+\.(jpe?g|png|gif|webp|avif|heic|tiff?)$|^(img|dsc|pxl)[_\-]?\d+", re.I)
+FILENAME_ALT = re.compile(
+    r"^[\w\-. ]+\.(jpe?g|png|gif|webp|avif|heic|tiff?)$|^(img|dsc|pxl)[_\-]?\d+", re.I
+)
 # How close alt text and caption may be before a screen reader user hears the
 # same sentence twice (1.0 is identical once quotes, case and hyphens are gone).
 NEAR_EQUAL = 0.85

@@ -42,7 +42,9 @@ def page_for_path(article, path):
 def linked_page(article, link):
     """(kind, target) for an internal link: kind is "page", "document" or None."""
     if link.linktype == "page":
-        target = Page.objects.filter(pk=link.target_id).first() if link.target_id.isdigit() else None
+        target = (
+            Page.objects.filter(pk=link.target_id).first() if link.target_id.isdigit() else None
+        )
         return "page", target or "missing"
     if link.linktype == "document":
         documents = get_document_model().objects

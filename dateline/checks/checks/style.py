@@ -165,7 +165,7 @@ class QuoteStyle(Check):
                     yield self.finding(
                         text.location,
                         context_of(text.text, match.start()),
-                        "House style uses curly quotes (“ ”), not straight ones (\").",
+                        'House style uses curly quotes (“ ”), not straight ones (").',
                         suggestion="“…”",
                         start=match.start(),
                     )
@@ -175,7 +175,7 @@ class QuoteStyle(Check):
                     yield self.finding(
                         text.location,
                         context_of(text.text, match.start()),
-                        "House style uses straight quotes (\"), not curly ones.",
+                        'House style uses straight quotes ("), not curly ones.',
                         suggestion='"',
                         start=match.start(),
                     )

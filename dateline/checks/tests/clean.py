@@ -141,9 +141,7 @@ def clean_articles(photo, published_url):
                         "Prime Minister Aron Halden welcomed the appointment in a short "
                         "statement on Tuesday."
                     ),
-                    p(
-                        f'See our <a href="{published_url}">earlier report on the summit</a>.'
-                    ),
+                    p(f'See our <a href="{published_url}">earlier report on the summit</a>.'),
                 ],
             ),
         ),
@@ -291,7 +289,7 @@ def clean_articles(photo, published_url):
                     ),
                     p(
                         'Games from the tournament can be replayed on <a href="https://'
-                        'chess.example.com/finals">the federation\'s site</a>.'
+                        "chess.example.com/finals\">the federation's site</a>."
                     ),
                 ],
             ),

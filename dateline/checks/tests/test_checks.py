@@ -110,7 +110,9 @@ def test_one_fact_two_years(db, style):
 
 
 def test_one_person_two_ages(db, style):
-    page = body_article(p("Captain Olav Brekke, 52, admitted the offence."), p("The 53-year-old Brekke left."))
+    page = body_article(
+        p("Captain Olav Brekke, 52, admitted the offence."), p("The 53-year-old Brekke left.")
+    )
     (item,) = found(page, style, "fact-two-values")
     assert "how old Brekke is" in item.rule
 

@@ -92,7 +92,9 @@ def test_checks_panel_lists_findings_next_to_their_fields(client, editor, draft)
 
 
 def test_blocking_finding_stops_publishing_but_keeps_the_draft(client, editor, draft, photo):
-    data = post_data(draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway.")
+    data = post_data(
+        draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway."
+    )
     response = client.post(edit_url(draft), data, follow=True)
     assert response.status_code == 200
     messages = [str(m) for m in response.context["messages"]]
@@ -102,7 +104,12 @@ def test_blocking_finding_stops_publishing_but_keeps_the_draft(client, editor, d
     saved = draft.get_latest_revision_as_object()
     assert saved.body[1].value["caption"] == "The motorcade on the runway."
 
-    fixed = post_data(draft, photo, alt="Black cars in a line on a runway.", caption="The motorcade on the runway.")
+    fixed = post_data(
+        draft,
+        photo,
+        alt="Black cars in a line on a runway.",
+        caption="The motorcade on the runway.",
+    )
     client.post(edit_url(draft), fixed)
     draft.refresh_from_db()
     assert draft.live
@@ -112,14 +119,18 @@ def test_a_site_can_make_a_check_non_blocking(client, editor, draft, photo):
     settings = EditorialChecksSettings.for_site(draft.get_site())
     settings.blocking_checks = []
     settings.save()
-    data = post_data(draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway.")
+    data = post_data(
+        draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway."
+    )
     client.post(edit_url(draft), data)
     draft.refresh_from_db()
     assert draft.live
 
 
 def test_dismissal_with_reason_is_logged_and_unblocks(client, editor, draft, photo):
-    data = post_data(draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway.")
+    data = post_data(
+        draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway."
+    )
     client.post(edit_url(draft), data)
     panel, _ = panel_findings(client, draft)
     link = panel.select_one('[data-finding="figure-alt-repeats-caption"] a[href*="dismiss"]')
@@ -151,4 +162,6 @@ def test_unsaved_changes_are_checked_through_the_preview(client, editor, draft, 
     assert preview.json()["is_valid"] is True
     findings = parse(client.get(f"/admin/editorial-checks/{draft.pk}/preview/"))
     assert "Unsaved changes" in text(findings)
-    assert [li["data-finding"] for li in findings.select("[data-finding]")].count("name-spelling") == 1
+    assert [li["data-finding"] for li in findings.select("[data-finding]")].count(
+        "name-spelling"
+    ) == 1
