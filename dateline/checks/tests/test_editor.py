@@ -3,6 +3,7 @@ a blocking finding is open, and a dismissal kept in the page's history."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import CommandError
 from wagtail.models import PageLogEntry
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
@@ -165,3 +166,31 @@ def test_unsaved_changes_are_checked_through_the_preview(client, editor, draft, 
     assert [li["data-finding"] for li in findings.select("[data-finding]")].count(
         "name-spelling"
     ) == 1
+
+
+def test_panel_on_a_new_article_and_on_other_pages(client, editor, demo_site):
+    world = SectionPage.objects.get(slug="world")
+    new = client.get(f"/admin/pages/add/news/articlepage/{world.pk}/")
+    assert new.status_code == 200
+    panel = parse(new).select_one("[data-editorial-checks]")
+    assert text(panel).endswith("Save a draft to run the editorial checks.")
+    front = client.get(f"/admin/pages/{demo_site.pk}/edit/")
+    assert front.status_code == 200
+    assert parse(front).select_one("[data-editorial-checks]") is None
+
+
+def test_check_articles_command_lists_open_findings(draft):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("check_articles", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "5 articles checked, 1 with open findings."
+    assert (
+        lines[0] == "Leaders meet at the air base for talks on the war (/home/world/leaders-meet/)"
+    )
+    assert any("[error, blocks publishing] figure-alt-repeats-caption" in line for line in lines)
+    with pytest.raises(CommandError, match="no-such-story"):
+        call_command("check_articles", "no-such-story")
