@@ -80,19 +80,21 @@ class ArticleText:
         number = index + 1
         key = block.id or f"position-{index}"
 
-        def location(child, label):
+        def location(child, label, input_id=None):
+            # `input_id` is the editor's element for the field: its input, or
+            # for rich text (a hidden input) the field's error slot.
             suffix = f".{child}" if child else ""
-            input_suffix = f"-{child}" if child else ""
             return Location(
                 path=f"body.{index}{suffix}",
                 label=f"Body block {number} ({label})",
                 key=f"body.{key}{suffix}",
-                input_id=f"body-{index}-value{input_suffix}",
+                input_id=input_id or f"body-{index}-value-{child}",
             )
 
         value = block.value
         if block.block_type == "paragraph":
-            self._add_rich_text(location("", "paragraph"), value.source)
+            where = location("", "paragraph", f"body-{index}-value-errors")
+            self._add_rich_text(where, value.source)
         elif block.block_type == "heading":
             self.texts.append(Text(location("text", "sub-heading"), "heading", value["text"]))
         elif block.block_type == "quote":
@@ -101,21 +103,21 @@ class ArticleText:
                 where = location("attribution", "pull quote attribution")
                 self.texts.append(Text(where, "attribution", value["attribution"]))
         elif block.block_type == "figure":
-            self._add_figure(value, location)
+            self._add_figure(value, location, f"body-{index}-value-image")
 
-    def _add_figure(self, value, location):
+    def _add_figure(self, value, location, image_input):
         image = value.get("image")
         decorative = bool(image is not None and getattr(image, "decorative", False))
         alt = "" if image is None else (getattr(image, "contextual_alt_text", "") or "")
         figure = Figure(
-            location=location("", "figure"),
+            location=location("image", "figure image", f"{image_input}-image-chooser"),
             image=image,
             alt=alt,
             decorative=decorative,
             caption=value.get("caption") or "",
             credit=value.get("credit") or "",
             caption_location=location("caption", "figure caption"),
-            alt_location=location("image", "figure alt text"),
+            alt_location=location("image.alt_text", "figure alt text", f"{image_input}-alt_text"),
             credit_location=location("credit", "figure credit"),
         )
         self.figures.append(figure)

@@ -118,7 +118,7 @@ class ImageTooSmall(Check):
             width = getattr(figure.image, "width", None)
             if width and width < needed:
                 yield self.finding(
-                    figure.alt_location,
+                    figure.location,
                     str(figure.image.title),
                     f"The image is {width} pixels wide; the layout needs {needed}, "
                     "so it will look blurred on large screens.",

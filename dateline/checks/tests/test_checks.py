@@ -26,7 +26,7 @@ def body_article(*blocks, title=TITLE, deck=DECK):
 def test_missing_or_placeholder_alt_text(photo, style, alt):
     page = body_article(figure(photo, alt, "The ferry leaves at dawn."))
     (item,) = found(page, style, "figure-alt-missing")
-    assert item.location.path == "body.0.image"
+    assert item.location.path == "body.0.image.alt_text"
     assert item.severity is Severity.ERROR
     assert item.span == alt
 

@@ -88,7 +88,7 @@ def test_checks_panel_lists_findings_next_to_their_fields(client, editor, draft)
     for code in ["figure-alt-repeats-caption", "name-spelling", "fact-two-values"]:
         assert code in codes
     alt_finding = panel.select_one('[data-finding="figure-alt-repeats-caption"]')
-    assert alt_finding.select_one("a")["href"] == "#body-1-value-image"
+    assert alt_finding.select_one("a")["href"] == "#body-1-value-image-alt_text"
     assert "blocks publishing" in text(alt_finding)
 
 
@@ -194,3 +194,15 @@ def test_check_articles_command_lists_open_findings(draft):
     assert any("[error, blocks publishing] figure-alt-repeats-caption" in line for line in lines)
     with pytest.raises(CommandError, match="no-such-story"):
         call_command("check_articles", "no-such-story")
+
+
+def test_the_editor_can_frame_the_preview_but_nobody_frames_the_reader_page(
+    client, editor, draft, photo
+):
+    data = post_data(draft, photo, alt="Black cars.", caption="The motorcade.", action="preview")
+    client.post(f"/admin/pages/{draft.pk}/edit/preview/", data)
+    preview = client.get(f"/admin/pages/{draft.pk}/edit/preview/?in_preview_panel=true")
+    assert preview.status_code == 200
+    assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
+    reader = client.get("/world/president-heads-north-for-skarholm-summit/")
+    assert "frame-ancestors 'none'" in reader["Content-Security-Policy"]

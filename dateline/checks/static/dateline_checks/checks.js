@@ -1,19 +1,66 @@
-// "Check unsaved changes": send the editor's form to Wagtail's preview view
-// (which stores it, as the preview panel does), then fetch the findings for
-// that stored form and show them in place of the last saved draft's.
-document.addEventListener("click", async (event) => {
-  const button = event.target.closest("[data-editorial-checks-refresh]");
-  const form = document.getElementById("page-edit-form");
-  if (!button || !form) return;
-  const results = button.closest("[data-editorial-checks]").querySelector(
-    "[data-editorial-checks-results]",
-  );
-  button.disabled = true;
-  try {
-    await fetch(button.dataset.previewUrl, { method: "POST", body: new FormData(form) });
-    const response = await fetch(button.dataset.checksUrl);
-    if (response.ok) results.innerHTML = await response.text();
-  } finally {
-    button.disabled = false;
+// The editorial checks in the editor. Each finding listed in the Checks panel
+// is also shown under the field it concerns, as Wagtail shows a field's
+// errors. "Check unsaved changes" sends the form to Wagtail's preview view
+// (which stores it, as the preview panel does), fetches the findings for that
+// stored form, and shows them in place of the last saved draft's.
+(() => {
+  const INLINE = "editorial-checks__inline";
+
+  // Adds only the notes that are missing, so it can run again whenever the
+  // editor draws more fields (StreamField blocks are drawn after page load).
+  function showNextToFields(panel) {
+    panel.querySelectorAll("[data-finding][data-input-id]").forEach((finding, index) => {
+      const field = document.getElementById(finding.dataset.inputId);
+      const wrapper = field && field.closest("[data-field-wrapper]");
+      if (!wrapper || wrapper.querySelector(`.${INLINE}[data-index="${index}"]`)) return;
+      const note = document.createElement("p");
+      note.dataset.index = index;
+      note.className = `help-block help-warning ${INLINE}`;
+      note.dataset.finding = finding.dataset.finding;
+      note.textContent = `Editorial check: ${finding.dataset.message}`;
+      wrapper.append(note);
+    });
   }
-});
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("[data-editorial-checks-refresh]");
+    const form = document.getElementById("page-edit-form");
+    if (!button || !form) return;
+    const panel = button.closest("[data-editorial-checks]");
+    const results = panel.querySelector("[data-editorial-checks-results]");
+    button.disabled = true;
+    try {
+      await fetch(button.dataset.previewUrl, { method: "POST", body: new FormData(form) });
+      const response = await fetch(button.dataset.checksUrl);
+      if (response.ok) {
+        results.innerHTML = await response.text();
+        document.querySelectorAll(`.${INLINE}`).forEach((note) => note.remove());
+        showNextToFields(panel);
+      }
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  const showAll = () => document.querySelectorAll("[data-editorial-checks]").forEach(showNextToFields);
+  const start = () => {
+    showAll();
+    const form = document.getElementById("page-edit-form");
+    let queued = false;
+    if (form) {
+      new MutationObserver(() => {
+        if (queued) return;
+        queued = true;
+        requestAnimationFrame(() => {
+          queued = false;
+          showAll();
+        });
+      }).observe(form, { childList: true, subtree: true });
+    }
+  };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
