@@ -206,3 +206,38 @@ def test_the_editor_can_frame_the_preview_but_nobody_frames_the_reader_page(
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
     reader = client.get("/world/president-heads-north-for-skarholm-summit/")
     assert "frame-ancestors 'none'" in reader["Content-Security-Policy"]
+
+
+def test_site_settings_choose_blocking_checks_and_house_words(client, editor, demo_site):
+    site = demo_site.get_site()
+    url = f"/admin/settings/editorial_checks/editorialcheckssettings/{site.pk}/"
+    form = parse(client.get(url))
+    ticked = {box["value"] for box in form.select('input[name="blocking_checks"][checked]')}
+    assert ticked == {"figure-alt-missing", "figure-alt-repeats-caption", "link-broken"}
+
+    data = {
+        "blocking_checks": ["link-unpublished", "title-contradiction"],
+        "disabled_checks": ["double-space"],
+        "house_style_words": "utilise => use\nslammed",
+        "quote_style": "curly",
+        "caption_full_stop": "forbidden",
+        "headline_min_length": "20",
+        "headline_max_length": "70",
+        "deck_min_length": "40",
+        "deck_max_length": "200",
+        "min_figure_width": "1200",
+        "page_weight_budget_kb": "800",
+        "hosts_without_https": "",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    saved = EditorialChecksSettings.for_site(site)
+    assert saved.blocking_checks == ["link-unpublished", "title-contradiction"]
+    assert not saved.is_enabled("double-space")
+    assert [word for _, word, _ in saved.house_style_rules] == ["utilise", "slammed"]
+
+    bad = client.post(url, data | {"house_style_words": "=> use", "blocking_checks": ["nope"]})
+    assert bad.status_code == 200
+    errors = text(parse(bad))
+    assert "Select a valid choice. nope is not one of the available choices." in errors
+    assert "No word before “=>”: => use" in errors
