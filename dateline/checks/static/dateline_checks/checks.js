@@ -2,7 +2,8 @@
 // is also shown under the field it concerns, as Wagtail shows a field's
 // errors. "Check unsaved changes" sends the form to Wagtail's preview view
 // (which stores it, as the preview panel does), fetches the findings for that
-// stored form, and shows them in place of the last saved draft's.
+// stored form, and shows them in place of the last saved draft's. While the
+// preview panel is open, every preview update re-checks the same way.
 (() => {
   const INLINE = "editorial-checks__inline";
 
@@ -22,24 +23,41 @@
     });
   }
 
-  document.addEventListener("click", async (event) => {
-    const button = event.target.closest("[data-editorial-checks-refresh]");
+  // Fetches the findings for the form Wagtail's preview view last stored,
+  // first storing the editor's form there when `send` is set.
+  async function recheck(panel, send) {
+    const button = panel.querySelector("[data-editorial-checks-refresh]");
     const form = document.getElementById("page-edit-form");
     if (!button || !form) return;
-    const panel = button.closest("[data-editorial-checks]");
-    const results = panel.querySelector("[data-editorial-checks-results]");
     button.disabled = true;
     try {
-      await fetch(button.dataset.previewUrl, { method: "POST", body: new FormData(form) });
-      const response = await fetch(button.dataset.checksUrl);
+      if (send) {
+        await fetch(button.dataset.previewUrl, { method: "POST", body: new FormData(form) });
+      }
+      let response = await fetch(button.dataset.checksUrl);
+      if (!response.ok) {
+        // A save running at the same moment can hold the database briefly.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        response = await fetch(button.dataset.checksUrl);
+      }
       if (response.ok) {
-        results.innerHTML = await response.text();
+        panel.querySelector("[data-editorial-checks-results]").innerHTML = await response.text();
         document.querySelectorAll(`.${INLINE}`).forEach((note) => note.remove());
         showNextToFields(panel);
       }
     } finally {
       button.disabled = false;
     }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-editorial-checks-refresh]");
+    if (button) recheck(button.closest("[data-editorial-checks]"), true);
+  });
+
+  // The preview panel has just stored and shown the editor's changes.
+  document.addEventListener("w-preview:loaded", () => {
+    document.querySelectorAll("[data-editorial-checks]").forEach((panel) => recheck(panel, false));
   });
 
   const showAll = () => document.querySelectorAll("[data-editorial-checks]").forEach(showNextToFields);
