@@ -19,6 +19,9 @@ READER_CSP = "; ".join(
         "object-src 'none'",
     ]
 )
+# Wagtail's editor shows the preview (and runs its accessibility checker on
+# it) in a frame on the admin's own origin.
+PREVIEW_CSP = READER_CSP.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
 
 
@@ -30,6 +33,8 @@ class ReaderSecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if not request.path.startswith(self.admin_prefix):
-            response.headers.setdefault("Content-Security-Policy", READER_CSP)
+            # Previews are rendered through a dummy request for the page's own URL.
+            policy = PREVIEW_CSP if getattr(request, "is_dummy", False) else READER_CSP
+            response.headers.setdefault("Content-Security-Policy", policy)
             response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -1,0 +1,3 @@
+"""The built-in checks; importing this package registers them."""
+
+from . import consistency, figures, links, style, weight  # noqa: F401
