@@ -268,3 +268,7 @@ DATELINE_FEED_ITEMS = int(os.environ.get("FEED_ITEMS", "50"))
 DATELINE_FEED_MAX_AGE = int(os.environ.get("FEED_MAX_AGE", "300"))
 DATELINE_SITEMAP_MAX_AGE = int(os.environ.get("SITEMAP_MAX_AGE", "900"))
 DATELINE_SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "2000"))
+
+# Wagtail shows editors' avatars from Gravatar by default, which sends a hash
+# of each editor's email to a third party; Dateline shows initials instead.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
