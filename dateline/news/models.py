@@ -8,6 +8,7 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
@@ -235,8 +236,9 @@ class ArticlePage(Page):
     def section(self):
         return self.get_parent().specific
 
-    @property
+    @cached_property
     def authors(self):
+        # The byline, the metadata and the share card all ask; one query serves them.
         return [byline.author for byline in self.bylines.select_related("author")]
 
     @property
