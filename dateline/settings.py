@@ -247,7 +247,7 @@ MIDDLEWARE += [
 # from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES. Attempts
 # live in the database, so a Redis outage does not lift the limit.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "dateline.operations.auth.WebLoginLockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
