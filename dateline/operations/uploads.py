@@ -11,10 +11,12 @@ is stored.
 """
 
 import io
+import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
+from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
 # Metadata blocks that can carry a place: EXIF's GPS directory, XMP packets
@@ -60,9 +62,59 @@ def strip_location_metadata(data):
         return output.getvalue()
 
 
+class BoundedImageField(WagtailImageField):
+    """Wagtail's image field, measuring an upload before decoding it.
+
+    Wagtail asks for the size through Willow, which decodes the whole image
+    first: a bomb just under Pillow's own limit would be inflated in memory
+    before being refused, and a truncated file raised an error (a 500). The
+    header alone gives the size, so check that first.
+    """
+
+    def check_image_pixel_size(self, f):
+        source = f.image.f
+        source.seek(0)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(source) as header:
+                    pixels = header.width * header.height * getattr(header, "n_frames", 1)
+        except (Image.DecompressionBombWarning, Image.DecompressionBombError):
+            pixels = None
+        except (OSError, ValueError, SyntaxError):
+            pixels = 0  # not one Pillow reads by header (SVG): Wagtail's own check decides
+        finally:
+            source.seek(0)
+        if pixels is None or (self.max_image_pixels and pixels > self.max_image_pixels):
+            raise ValidationError(
+                self.error_messages["file_too_many_pixels"]
+                % {
+                    "num_pixels": "unknown number" if pixels is None else pixels,
+                    "max_pixels_count": self.max_image_pixels or Image.MAX_IMAGE_PIXELS,
+                },
+                code="file_too_many_pixels",
+            )
+        try:
+            super().check_image_pixel_size(f)
+        except (OSError, ValueError, SyntaxError) as error:
+            # Truncated or corrupt past its header.
+            raise ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+
+
 class LocationSafeImageForm(BaseImageForm):
-    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE), storing originals
-    without the metadata that says where a photo was taken."""
+    """Wagtail's image form (WAGTAILIMAGES_IMAGE_FORM_BASE): uploads measured
+    before they are decoded, and originals stored without the metadata that
+    says where a photo was taken."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            field = self.fields["file"]
+            self.fields["file"] = BoundedImageField(
+                label=field.label, required=field.required, widget=field.widget
+            )
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
