@@ -35,11 +35,13 @@ class Command(BaseCommand):
             bind,
             "--workers",
             str(workers),
-            "--access-logfile",
-            "-",
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]
+        # With JSON logs Dateline writes its own line per request, without the
+        # client address that gunicorn's access log would add.
+        if getattr(settings, "LOG_FORMAT", "text") != "json":
+            argv += ["--access-logfile", "-"]
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; readers would see error details.")
         sys.stdout.flush()
