@@ -4,6 +4,7 @@ They run on free ports chosen at run time and live in temporary folders, so
 stopping them never touches the shared services on 5432 and 6379.
 """
 
+import contextlib
 import glob
 import json
 import os
@@ -83,10 +84,8 @@ class PrivatePostgres:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def destroy(self):
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             self.stop()
-        except subprocess.CalledProcessError:
-            pass  # already stopped
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
