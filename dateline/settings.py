@@ -261,6 +261,12 @@ AXES_CLIENT_IP_CALLABLE = "dateline.operations.clientip.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
+# Optional two-factor sign-in: `dateline totp_enrol USERNAME` gives an editor
+# an authenticator; from then on the admin asks for its code (django-otp).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+WAGTAILADMIN_USER_LOGIN_FORM = "dateline.operations.twofactor.TwoFactorLoginForm"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
 # Editors' sessions end after SESSION_COOKIE_AGE seconds (default 12 hours).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE")

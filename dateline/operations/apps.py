@@ -11,6 +11,8 @@ class OperationsConfig(AppConfig):
         from django.conf import settings
         from PIL import Image
 
+        from . import twofactor  # noqa: F401 - marks two-factor sign-ins on the session
+
         # Pillow refuses images past twice MAX_IMAGE_PIXELS on open; align it
         # with Wagtail's upload limit so a decompression bomb is refused by
         # whichever check reads it first, including when renditions are made.
