@@ -20,7 +20,9 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
@@ -30,7 +32,9 @@ from django.utils import timezone
 
 FORMAT = "dateline-backup/1"
 # Sessions are sign-ins, not content: restoring them would sign people back in.
-EXCLUDED_MODELS = ["sessions"]
+# The search index is derived from the pages, and its tables differ between
+# SQLite and PostgreSQL: it is rebuilt after a restore instead.
+EXCLUDED_MODELS = ["sessions", "wagtailsearch"]
 
 
 class BackupError(Exception):
@@ -50,6 +54,23 @@ def applied_migrations():
     return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
 
 
+# Loaded first: while the other rows load, Wagtail's and taggit's handlers look
+# up content types, and would otherwise create them under new ids.
+LOAD_FIRST = ["contenttypes", "auth"]
+
+
+def dump_order():
+    """App labels, content types and users first, then the rest in app order."""
+    others = [
+        config.label
+        for config in apps.get_app_configs()
+        if config.models_module is not None
+        and config.label not in LOAD_FIRST
+        and config.label not in EXCLUDED_MODELS
+    ]
+    return LOAD_FIRST + others
+
+
 def _dump_database(target):
     outermost = not connection.in_atomic_block
     with transaction.atomic():
@@ -59,6 +80,7 @@ def _dump_database(target):
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         call_command(
             "dumpdata",
+            *dump_order(),
             exclude=EXCLUDED_MODELS,
             output=str(target),
             verbosity=0,
@@ -156,6 +178,7 @@ def restore_backup(source):
                     with connection.cursor() as cursor:
                         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+                ContentType.objects.clear_cache()  # ids from before the flush
                 if connection.vendor == "postgresql":
                     # Back to Django's deferred checks, so rows load in any order.
                     with connection.cursor() as cursor:
@@ -165,6 +188,7 @@ def restore_backup(source):
             raise BackupError(
                 f"the database could not be loaded, so it was kept: {error}"
             ) from error
+        call_command("update_index", stdout=io.StringIO(), stderr=io.StringIO())
 
         restored_media = 0
         for name in manifest["files"]:

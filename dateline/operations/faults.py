@@ -44,9 +44,11 @@ class DatabaseUnavailableMiddleware:
         if not is_database_unavailable(exception):
             return None
         logger.warning(
-            "database unavailable: %s %s answered 503 (%s)",
+            "database unavailable: %s %s answered 503 (%s: %s)",
             request.method,
             request.path,
             type(exception).__name__,
+            # The driver's first line says why (refused, reset, starting up).
+            str(exception).strip().splitlines()[0][:200] if str(exception).strip() else "",
         )
         return service_unavailable(request)
