@@ -272,3 +272,87 @@ DATELINE_SITEMAP_PAGE_SIZE = int(os.environ.get("SITEMAP_PAGE_SIZE", "2000"))
 # Wagtail shows editors' avatars from Gravatar by default, which sends a hash
 # of each editor's email to a third party; Dateline shows initials instead.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# ---------------------------------------------------------------------------
+# Reliability and security (issue 8): dateline/operations and
+# docs/reliability-and-security.md. Kept in one block so it merges cleanly.
+# ---------------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+
+INSTALLED_APPS += ["dateline.operations", "axes"]
+# First, so the request id and duration cover every other middleware.
+MIDDLEWARE.insert(0, "dateline.operations.requestlog.RequestLogMiddleware")
+MIDDLEWARE += [
+    # Innermost, so it sees a view's database error before Django's 500 handling.
+    "dateline.operations.faults.DatabaseUnavailableMiddleware",
+    # django-axes wants to be last: it turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
+]
+
+# Admin sign-in: after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for LOGIN_LOCKOUT_MINUTES. Attempts
+# live in the database, so a Redis outage does not lift the limit.
+AUTHENTICATION_BACKENDS = [
+    "dateline.operations.auth.WebLoginLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "operations/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dateline.operations.clientip.client_ip"
+# Successful sign-ins are not logged with their address: failed attempts are
+# kept only until their cool-off ends, which is the retention we need.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+
+# Optional two-factor sign-in: `dateline totp_enrol USERNAME` gives an editor
+# an authenticator; from then on the admin asks for its code (django-otp).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+WAGTAILADMIN_USER_LOGIN_FORM = "dateline.operations.twofactor.TwoFactorLoginForm"
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+
+# Editors' sessions end after SESSION_COOKIE_AGE seconds (default 12 hours).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE")
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Load balancers probe over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# Uploaded originals are stored without GPS/XMP/IPTC location metadata.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "dateline.operations.uploads.LocationSafeImageForm"
+
+# A database that does not answer fails fast (503 page) instead of hanging workers.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DB_CONNECT_TIMEOUT", "3"))
+    )
+
+# Redis is a shared speed-up: short timeouts, and an outage means cache misses.
+for _cache in CACHES.values():
+    if _cache["BACKEND"] in {
+        "django.core.cache.backends.redis.RedisCache",
+        "dateline.caching.redis.RedisCache",
+    }:
+        _cache["BACKEND"] = "dateline.operations.cache.FaultTolerantRedisCache"
+        _cache.setdefault("OPTIONS", {}).update(
+            socket_connect_timeout=float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+            socket_timeout=float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+        )
+DATELINE_HEALTH_CACHE_REQUIRED = env_bool("HEALTH_CACHE_REQUIRED")
+
+# One JSON line per request (dateline.requests) and per log record in
+# production; LOG_FORMAT=text keeps the readable lines of the embedded run.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if SECURE_HTTPS else "text")
+LOGGING.setdefault("formatters", {})["json"] = {
+    "()": "dateline.operations.requestlog.JsonFormatter"
+}
+LOGGING.setdefault("loggers", {})["dateline.requests"] = {
+    "handlers": ["console"],
+    "level": "INFO" if LOG_FORMAT == "json" else "WARNING",
+    "propagate": False,
+}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -100,7 +100,8 @@ def test_settings_follow_the_environment(embedded):
         "newsroom",
         "False",
         "['news.example']",
-        "dateline.caching.redis.RedisCache",
+        # Django's RedisCache, tolerant of a Redis outage (dateline/operations/cache.py).
+        "dateline.operations.cache.FaultTolerantRedisCache",
     ]
 
 

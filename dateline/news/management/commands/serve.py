@@ -55,8 +55,11 @@ class Command(BaseCommand):
             "--backlog",
             "2048",
             "--respawn-failed-workers",
-            "--access-log",
         ]
+        # With JSON logs Dateline writes its own line per request, without the
+        # client address that the server's access log would add.
+        if getattr(settings, "LOG_FORMAT", "text") != "json":
+            argv += ["--access-log"]
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; readers would see error details.")
         sys.stdout.flush()

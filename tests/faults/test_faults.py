@@ -1,0 +1,274 @@
+"""Faults, for real: PostgreSQL stopped and restarted under load, Redis gone,
+and two app servers sharing one database and one Redis.
+
+Each test module owns a private PostgreSQL (initdb in a temporary folder) and
+redis-server on free ports, and runs the real `dateline serve` against them.
+"""
+
+import os
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import pytest
+from bs4 import BeautifulSoup
+
+from .services import (
+    DATELINE,
+    DatelineServer,
+    PrivatePostgres,
+    PrivateRedis,
+    browser,
+    dateline,
+    fetch,
+    missing_tools,
+)
+
+pytestmark = pytest.mark.faults
+
+ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
+HEADLINE = "President Varga heads north for the Skarholm fisheries summit"
+READER_PATHS = ["/", ARTICLE, "/world/", "/tags/fisheries/"]
+EDITOR_PASSWORD = "fault-tolerant passphrase 8"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    reason = missing_tools()
+    if reason:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason + " (required under CI)")
+        pytest.skip(reason)
+    postgres = PrivatePostgres()
+    redis = PrivateRedis()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "DJANGO_SETTINGS_MODULE"}
+    }
+    env.update(
+        DATELINE_VAR_DIR=str(tmp_path_factory.mktemp("faults-var")),
+        DATABASE_URL=postgres.url,
+        REDIS_URL=redis.url,
+        SECRET_KEY="faults-" + "k" * 60,
+        LOG_FORMAT="json",
+        LOG_LEVEL="WARNING",
+        LOGIN_FAILURE_LIMIT="3",
+        DJANGO_SUPERUSER_PASSWORD=EDITOR_PASSWORD,
+    )
+    servers = []
+    try:
+        # Static files are collected while the database is built: both are slow.
+        collecting = subprocess.Popen(
+            [*DATELINE, "collectstatic", "--noinput", "--verbosity", "0"], env=env
+        )
+        dateline(
+            env,
+            "shell",
+            "-c",
+            "from django.core.management import call_command as run;"
+            "run('migrate', verbosity=0);"
+            "run('createsuperuser', interactive=False, username='desk', email='d@x.org')",
+        )
+        assert collecting.wait(timeout=300) == 0
+        dateline(env, "load_demo")  # renders its pages, so it needs the static files
+        servers.append(DatelineServer(env, workers=2))
+        servers.append(DatelineServer(env, workers=1))
+        yield {"postgres": postgres, "redis": redis, "a": servers[0], "b": servers[1], "env": env}
+    finally:
+        for server in servers:
+            server.stop()
+        if redis.process.poll() is None:
+            redis.stop()
+        postgres.destroy()
+
+
+class Load:
+    """Readers requesting pages continuously from a few threads."""
+
+    def __init__(self, base, threads=3):
+        self.base = base
+        self.results = []  # (started, path, status, headers, body, finished)
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._read, args=(i,)) for i in range(threads)]
+
+    def _read(self, offset):
+        i = offset
+        while not self._stop.is_set():
+            path = READER_PATHS[i % len(READER_PATHS)]
+            started = time.monotonic()
+            status, headers, body = fetch(self.base + path, timeout=20)
+            self.results.append((started, path, status, headers, body, time.monotonic()))
+            i += 1
+            time.sleep(0.02)
+
+    def __enter__(self):
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+
+def wait_until(condition, timeout=30, interval=0.25):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return False
+
+
+def test_postgres_restart_under_load_gives_503s_then_recovers(stack):
+    a, postgres = stack["a"], stack["postgres"]
+    assert fetch(a.url + ARTICLE)[0] == 200
+
+    with Load(a.url) as load:
+        time.sleep(1.0)
+        postgres.stop()
+        stopped_at = time.monotonic()
+        time.sleep(2.5)
+        ready_status, _, ready_body = fetch(a.url + "/readyz")
+        live_status = fetch(a.url + "/healthz")[0]
+        postgres.start()
+        restarted_at = time.monotonic()
+        recovered = wait_until(lambda: fetch(a.url + ARTICLE)[0] == 200, timeout=30)
+        recovered_at = time.monotonic()
+        time.sleep(3.0)
+
+    assert recovered, "the site did not recover by itself after PostgreSQL came back"
+    assert ready_status == 503 and '"database": {"status": "down"' in ready_body
+    assert live_status == 200  # alive: no restart loop because the database is down
+
+    statuses = [r[2] for r in load.results]
+    assert set(statuses) <= {200, 503}, f"unexpected statuses: {sorted(set(statuses))}"
+    # Requests made entirely while the database was down.
+    outage = [r for r in load.results if stopped_at < r[0] and r[5] < restarted_at]
+    assert outage and all(r[2] == 503 for r in outage)
+    for _, _, status, headers, body, _ in load.results:
+        assert "Traceback" not in body and "OperationalError" not in body
+        if status == 503:
+            assert headers["Retry-After"] == "15"
+            assert "We’ll be back in a moment" in body
+            assert "it was not saved" in body
+    # Each worker reconnects on its own next request; a second later all serve.
+    after = [r for r in load.results if r[0] > recovered_at + 1.0]
+    warnings = [line for line in a.json_log() if line["level"] != "INFO"]
+    assert after and all(r[2] == 200 for r in after), warnings[-5:]
+
+    # Every request left one JSON log line with its request id; the outage is visible.
+    lines = [line for line in a.json_log() if line.get("logger") == "dateline.requests"]
+    assert any(line["status"] == 503 for line in lines)
+    assert all(len(line["request_id"]) == 32 for line in lines)
+    assert not any("127.0.0.1" in str(line) for line in lines)
+
+
+def sign_in(server, username, password):
+    opener = browser()
+    status, _, page = fetch(server.url + "/admin/login/", opener=opener)
+    assert status == 200
+    token = BeautifulSoup(page, "html.parser").select_one("[name=csrfmiddlewaretoken]")["value"]
+    form = {"csrfmiddlewaretoken": token, "username": username, "password": password}
+    status, headers, body = fetch(
+        server.url + "/admin/login/", data=urllib.parse.urlencode(form).encode(), opener=opener
+    )
+    return opener, status, body
+
+
+def test_redis_down_pages_served_health_says_so_and_lockout_holds(stack):
+    a, redis = stack["a"], stack["redis"]
+    redis.stop()
+    try:
+        started = time.monotonic()
+        status, _, body = fetch(a.url + ARTICLE)
+        assert status == 200 and HEADLINE in body
+        for path in READER_PATHS:
+            assert fetch(a.url + path)[0] == 200
+        assert time.monotonic() - started < 10
+
+        status, _, body = fetch(a.url + "/readyz")
+        assert status == 200
+        assert '"status": "degraded"' in body and '"cache": {"status": "down"' in body
+
+        # Sign-in limits are kept in the database, so losing Redis does not lift them.
+        for _ in range(2):
+            assert sign_in(a, "desk", "not the password")[1] == 200
+        assert sign_in(a, "desk", "not the password")[1] == 429
+        assert sign_in(a, "desk", EDITOR_PASSWORD)[1] == 429
+    finally:
+        redis.start()
+    assert wait_until(lambda: '"status": "ok"' in fetch(a.url + "/readyz")[2])
+    dateline(stack["env"], "axes_reset_username", "desk")
+
+
+def test_a_publish_on_one_server_is_seen_on_the_other(stack):
+    a, b, env = stack["a"], stack["b"], stack["env"]
+    page_id = dateline(
+        env,
+        "shell",
+        "-c",
+        "from dateline.news.models import ArticlePage;"
+        "print(ArticlePage.objects.get(slug='president-heads-north-for-skarholm-summit').pk)",
+    ).stdout.split()[-1]  # after the shell's note on what it imported
+    for server in (a, b):
+        status, _, body = fetch(server.url + ARTICLE)
+        assert status == 200 and HEADLINE in fetch(server.url + "/")[2]
+
+    # An editor unpublishes the story through server A's admin...
+    editor, status, _ = sign_in(a, "desk", EDITOR_PASSWORD)
+    assert status == 302
+    _, _, confirm = fetch(f"{a.url}/admin/pages/{page_id}/unpublish/", opener=editor)
+    token = BeautifulSoup(confirm, "html.parser").select_one("[name=csrfmiddlewaretoken]")["value"]
+    status, _, _ = fetch(
+        f"{a.url}/admin/pages/{page_id}/unpublish/",
+        data=urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
+        opener=editor,
+    )
+    assert status == 302
+    # ...and readers of server B no longer get it.
+    assert fetch(b.url + ARTICLE)[0] == 404
+    assert HEADLINE not in fetch(b.url + "/")[2]
+
+    # Published again from a third process: both servers show it.
+    dateline(
+        env,
+        "shell",
+        "-c",
+        "from dateline.news.models import ArticlePage;"
+        f"ArticlePage.objects.get(pk={page_id}).get_latest_revision().publish()",
+    )
+    for server in (a, b):
+        assert fetch(server.url + ARTICLE)[0] == 200
+        assert HEADLINE in fetch(server.url + "/")[2]
+
+
+def test_backup_from_postgresql_restores_on_a_new_embedded_server(stack, tmp_path):
+    """A round trip through the archive onto a new machine, changing engines on the way."""
+    archive = tmp_path / "newsroom.tar.gz"
+    dateline(stack["env"], "backup", str(archive))
+
+    new_var = tmp_path / "new-server"
+    new_var.mkdir()
+    new_env = {k: v for k, v in stack["env"].items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    new_env["DATELINE_VAR_DIR"] = str(new_var)
+    count = (
+        "from dateline.news.models import ArticlePage;"
+        "from wagtail.images import get_image_model;"
+        "print(sorted(ArticlePage.objects.published().values_list('slug', flat=True)),"
+        " sorted(i.file.name for i in get_image_model().objects.all()))"
+    )
+    before = dateline(stack["env"], "shell", "-c", count).stdout.splitlines()[-1]
+
+    dateline(new_env, "migrate", "--verbosity", "0")
+    restored = dateline(new_env, "restore", str(archive), "--noinput").stdout
+    assert "Restored the backup" in restored
+    after = dateline(new_env, "shell", "-c", count).stdout.splitlines()[-1]
+    assert after == before
+    assert "president-heads-north-for-skarholm-summit" in after
+    media = new_var / "media" / "original_images"
+    originals = sorted(p.name for p in media.iterdir())
+    assert originals and all(name in after for name in originals)
