@@ -90,13 +90,18 @@ class AnonymousPageCacheMiddleware:
 
         if cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
             return self._render(request, cache, entry_key, locked=True)
-        # Someone else is rendering this page for the first time: wait for it.
+        # Someone else is rendering this page for the first time: wait for it,
+        # as long as their lock stands. No lock either means the cache itself
+        # is unavailable (Redis down), and then every request renders for itself.
+        lock_key = keys.lock_key(entry_key)
         deadline = now + self.policy.cold_wait_seconds
         while time.time() < deadline:
+            found = cache.get_many([entry_key, lock_key])
+            if entry_key in found:
+                return self._respond(request, found[entry_key], "HIT")
+            if lock_key not in found:
+                break
             time.sleep(0.05)
-            entry = cache.get(entry_key)
-            if entry is not None:
-                return self._respond(request, entry, "HIT")
         return self._render(request, cache, entry_key, locked=False)
 
     def _is_anonymous_read(self, request):
