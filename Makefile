@@ -19,6 +19,7 @@ setup: $(BIN)/dateline
 	$(BIN)/dateline migrate --noinput
 	$(BIN)/dateline collectstatic --noinput --verbosity 0
 	$(BIN)/dateline load_demo
+	$(BIN)/dateline setup_roles
 
 ## Set up (venv, database, demo content, editor account) and serve on PORT with the production server.
 run: setup

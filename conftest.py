@@ -29,3 +29,12 @@ def summit_article(demo_site):
     from dateline.news.models import ArticlePage
 
     return ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run inside the test, not in a worker process; tests of
+    the worker itself switch to the database backend."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+    }
