@@ -35,6 +35,4 @@ def summit_article(demo_site):
 def _tasks_run_immediately(settings):
     """Background tasks run inside the test, not in a worker process; tests of
     the worker itself switch to the database backend."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
-    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -381,6 +381,12 @@ class ArticlePage(RoutablePageMixin, Page):
         from dateline.newsroom.changelog.views import change_log
 
         return change_log(request, self)
+
+    @path("changes/compare/", name="changes-compare")
+    def change_compare(self, request):
+        from dateline.newsroom.changelog.views import compare_form
+
+        return compare_form(request, self)
 
     @path("changes/<int:old>/<int:new>/", name="changes-diff")
     def change_diff(self, request, old, new):
