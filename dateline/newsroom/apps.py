@@ -5,3 +5,8 @@ class NewsroomConfig(AppConfig):
     name = "dateline.newsroom"
     label = "newsroom"
     verbose_name = "Newsroom"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()
