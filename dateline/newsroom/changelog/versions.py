@@ -52,7 +52,7 @@ def published_versions(article):
     entries = (
         PageLogEntry.objects.filter(page=article, action__in=PUBLISH_ACTIONS)
         .exclude(revision__isnull=True)
-        .order_by("timestamp", "pk")
+        .order_by("pk")  # the order things happened in
         .values_list("revision_id", "timestamp")
     )
     first_publication = {}
