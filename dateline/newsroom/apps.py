@@ -7,6 +7,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals
+        from . import purging, signals
 
         signals.connect()
+        purging.register()

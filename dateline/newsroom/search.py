@@ -9,6 +9,7 @@ import re
 
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.cache import never_cache
 from wagtail.models import Site
 
 from dateline.news.models import ArticlePage, attach_sections, paginate
@@ -68,6 +69,9 @@ def searchable_articles(request):
     return articles
 
 
+# Results change whenever anything is published or taken down, and a query is
+# too varied to purge: never stored in shared caches.
+@never_cache
 def search(request):
     query = " ".join(request.GET.get("q", "").split())
     context = {"query": query, "results": [], "results_page": None, "error": None}

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dateline.news.models import ArticleNote, ArticlePage
 from dateline.news.tests.html import parse, text
+from dateline.newsroom.purging import paths_showing_article_history
 
 from .conftest import figure_block, paragraph
 
@@ -184,3 +185,13 @@ def test_social_headline_and_description_default_to_headline_and_deck(client, su
     page = parse(client.get(ARTICLE_URL))
     assert page.title.string.startswith("Varga goes north")
     assert page.select_one("meta[name=description]")["content"] == "The summit, in one line."
+
+
+def test_every_path_a_page_cache_must_refresh_after_a_correction_exists(client, summit_article):
+    article = add_note(summit_article, "correction", "A corrected figure.", timezone.now())
+    paths = list(paths_showing_article_history(article))
+    assert ARTICLE_URL + "changes/" in paths and "/corrections/" in paths
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "A corrected figure." in response.content.decode() or "/archive/" in path

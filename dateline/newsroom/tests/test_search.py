@@ -32,6 +32,8 @@ def cormorant_story(new_article, demo_image):
 
 def test_a_word_only_in_a_caption_finds_its_article_highlighted(client, cormorant_story):
     page, titles = results(client, "cormorants")
+    # Never kept by a shared cache: results change with every publication.
+    assert "private" in client.get("/search/", {"q": "x"})["Cache-Control"]
     assert titles == ["Seabird survey finds fewer gulls"]
     snippet = page.select_one(".search-result .search-snippet")
     assert [text(mark) for mark in snippet.select("mark")] == ["cormorants"]
