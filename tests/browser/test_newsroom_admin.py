@@ -111,8 +111,13 @@ def editor_schedules_and_approves(page, base, article, go_live):
     page.get_by_role("button", name="Status").click()
     page.get_by_role("button", name="Set schedule").click()
     dialog = page.locator("#schedule-publishing-dialog")
-    dialog.locator("#id_go_live_at").fill(timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"))
-    dialog.locator("h2").first.click()  # closes the date picker, keeps the dialog
+    # Set the field's value directly: typing opens a date picker that covers
+    # the dialog's button, and Escape would close the dialog with it.
+    dialog.locator("#id_go_live_at").evaluate(
+        "(field, value) => { field.value = value;"
+        " field.dispatchEvent(new Event('change', {bubbles: true})); }",
+        timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
+    )
     dialog.get_by_role("button", name="Save schedule").click()
     page.wait_for_load_state("networkidle")
     page.get_by_role("button", name="More actions").click()

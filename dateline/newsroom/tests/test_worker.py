@@ -27,7 +27,9 @@ def create_tag(name):
     return name
 
 
-@pytest.mark.django_db
+# Transactional: the worker checks its connection between tasks the way a
+# long-running process must, which would end a test's wrapping transaction.
+@pytest.mark.django_db(transaction=True)
 def test_worker_runs_tasks_queued_in_the_database(settings):
     settings.TASKS = DATABASE_TASKS
     result = create_tag.enqueue("Queued")
