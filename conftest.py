@@ -31,8 +31,15 @@ def summit_article(demo_site):
     return ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
 
 
-@pytest.fixture(autouse=True)
-def _tasks_run_immediately(settings):
-    """Background tasks run inside the test, not in a worker process; tests of
-    the worker itself switch to the database backend."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+def _run_background_tasks_immediately():
+    """Background tasks run inside the test that queues them, not in a worker
+    process, for the whole session (session-scoped database setup included);
+    tests of the worker itself switch to the database backend."""
+    from django.test import override_settings
+
+    override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ).enable()
+
+
+_run_background_tasks_immediately()
