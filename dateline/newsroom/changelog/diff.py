@@ -39,10 +39,21 @@ def word_diff(label, old, new):
             pieces.append(format_html("{}", "".join(a[a1:a2])))
             continue
         if op in ("delete", "replace"):
-            pieces.append(format_html("<del>{}</del>", "".join(a[a1:a2])))
+            # Screen readers mostly do not announce <del>/<ins>; say it.
+            pieces.append(
+                format_html(
+                    '<span class="visually-hidden">[removed:]</span><del>{}</del>',
+                    "".join(a[a1:a2]),
+                )
+            )
             deleted += _count_words(a[a1:a2])
         if op in ("insert", "replace"):
-            pieces.append(format_html("<ins>{}</ins>", "".join(b[b1:b2])))
+            pieces.append(
+                format_html(
+                    '<span class="visually-hidden">[added:]</span><ins>{}</ins>',
+                    "".join(b[b1:b2]),
+                )
+            )
             inserted += _count_words(b[b1:b2])
     return FieldDiff(
         label=label,
