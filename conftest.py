@@ -43,3 +43,25 @@ def _run_background_tasks_immediately():
 
 
 _run_background_tasks_immediately()
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_tree_roots(request):
+    """Transactional tests empty the database after themselves, taking the page
+    tree's and collections' invisible roots (which Wagtail's migrations create)
+    with it; the next transactional test gets them back here."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    if Page.get_first_root_node() is not None:
+        return
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    locale, _ = Locale.objects.get_or_create(language_code=language)
+    if not Collection.objects.exists():
+        Collection.add_root(name="Root")
+    Page.add_root(instance=Page(title="Root", slug="root", locale=locale))

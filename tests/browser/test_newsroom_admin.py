@@ -9,12 +9,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
-from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Collection, Locale, Page
 
 from dateline.news.models import ArticlePage, SectionPage
 from dateline.newsroom.roles import setup_roles
@@ -25,18 +22,6 @@ SLUG = "lighthouse-keepers-vote-to-strike"
 CORRECTION = "An earlier version said the strike would last a month."
 
 
-def _ensure_tree_roots():
-    """The page tree's and collections' invisible roots, which Wagtail's
-    migrations create and an earlier transactional test's flush may have removed."""
-    if Page.get_first_root_node() is not None:
-        return
-    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
-    locale, _ = Locale.objects.get_or_create(language_code=language)
-    if not Collection.objects.exists():
-        Collection.add_root(name="Root")
-    Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
-
-
 @pytest.fixture
 def newsroom(settings):
     # The test database is in-memory SQLite shared by the live server's
@@ -45,7 +30,6 @@ def newsroom(settings):
     settings.WAGTAIL_AUTOSAVE_INTERVAL = 0
     from dateline.demo.loader import load_demo_site
 
-    _ensure_tree_roots()
     load_demo_site()
     groups = setup_roles()
     for name, role in (("rita", "reporter"), ("ed", "editor")):
