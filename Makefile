@@ -19,10 +19,12 @@ setup: $(BIN)/dateline
 	$(BIN)/dateline migrate --noinput
 	$(BIN)/dateline collectstatic --noinput --verbosity 0
 	$(BIN)/dateline load_demo
+	$(BIN)/dateline setup_roles
 
-## Set up (venv, database, demo content, editor account) and serve on PORT with the production server.
+## Set up (venv, database, demo content, editor account) and serve on PORT with the production server,
+## with the worker (scheduled publishing, background tasks) beside it; it stops with the server.
 run: setup
-	$(BIN)/dateline serve --port $(PORT)
+	$(BIN)/dateline worker --exit-with-parent & exec $(BIN)/dateline serve --port $(PORT)
 
 ## The auto-reloading development server, with DEBUG on.
 dev: setup

@@ -75,3 +75,31 @@ def summit_article(demo_site):
     from dateline.news.models import ArticlePage
 
     return ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
+
+
+def _run_background_tasks_immediately():
+    """Background tasks run inside the test that queues them, not in a worker
+    process, for the whole session (session-scoped database setup included);
+    tests of the worker itself switch to the database backend."""
+    from django.test import override_settings
+
+    override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    ).enable()
+
+
+_run_background_tasks_immediately()
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_tree_roots(request):
+    """Transactional tests empty the database after themselves, taking the page
+    tree's and collections' invisible roots (which Wagtail's migrations create)
+    with it; the next transactional test gets them back here."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    from dateline.demo.loader import ensure_tree_roots
+
+    ensure_tree_roots()

@@ -356,3 +356,30 @@ LOGGING.setdefault("loggers", {})["dateline.requests"] = {
 }
 if LOG_FORMAT == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"
+# Newsroom (issue 4): roles, review workflow, the worker, corrections, change
+# log and reader search live in dateline.newsroom (docs/newsroom.md).
+INSTALLED_APPS += ["dateline.newsroom", "django_tasks", "django_tasks_db"]
+
+# Background tasks (django_tasks). "database" queues them in the database for
+# `dateline worker`, which `make run` starts beside the server; "immediate"
+# runs them inside the request (the tests use it).
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND not in TASK_BACKENDS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r}: choose one of {', '.join(TASK_BACKENDS)}"
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+# How often the worker publishes due scheduled pages, in seconds.
+DATELINE_WORKER_INTERVAL = int(os.environ.get("WORKER_INTERVAL", "15"))
+
+# Review workflow notifications (submitted, approved, changes requested).
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = env_bool("NOTIFY_SUPERUSERS", False)
+# A changed slug or a move leaves a redirect from the old address.
+WAGTAILREDIRECTS_AUTO_CREATE = True

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tags/<str:slug>/", news_views.tag_page, name="tag"),
     path("", include("dateline.distribution.urls")),
     path("", include("dateline.operations.urls")),  # /healthz, /readyz
+    path("", include("dateline.newsroom.urls")),  # search, corrections, archive
 ]
 
 if settings.SERVE_MEDIA:

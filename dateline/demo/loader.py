@@ -36,13 +36,13 @@ def _publish(page, when=None):
     return page
 
 
-def _create_tree_root():
+def ensure_tree_roots():
     """The invisible roots of the page tree and image collections, which
-    Wagtail's migrations create.
-
-    Needed only on a database whose rows were removed after migrating (a
-    flushed test database, for instance).
-    """
+    Wagtail's migrations create; made again on a database whose rows were
+    removed after migrating (a flushed test database, for instance)."""
+    root = Page.get_first_root_node()
+    if root is not None:
+        return root
     language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
     locale, _ = Locale.objects.get_or_create(language_code=language)
     if not Collection.objects.exists():
@@ -97,7 +97,7 @@ def load_demo_site():
     if existing is not None:
         return existing
 
-    root = Page.get_first_root_node() or _create_tree_root()
+    root = ensure_tree_roots()
     placeholders = list(root.get_children().exact_type(Page))
     for placeholder in placeholders:
         # Free the slug "home" for the front page; the placeholder is removed

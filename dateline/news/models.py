@@ -8,11 +8,13 @@ from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import prefetch_related_objects
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -186,7 +188,37 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class ArticlePage(Page):
+class ArticleNote(Orderable):
+    """A correction or update an editor attaches to an article, shown to readers.
+
+    Notes are part of the page, so adding one is a new published version that
+    the article's public change log records.
+    """
+
+    CORRECTION = "correction"
+    UPDATE = "update"
+    KINDS = [(CORRECTION, "Correction"), (UPDATE, "Update")]
+
+    page = ParentalKey("news.ArticlePage", related_name="notes", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=20, choices=KINDS, default=CORRECTION)
+    text = models.TextField(
+        help_text="What was wrong and what is right now, or what is new. Plain text."
+    )
+    noted_at = models.DateTimeField(
+        default=timezone.now, help_text="When the correction or update was made."
+    )
+
+    panels = [FieldPanel("kind"), FieldPanel("text"), FieldPanel("noted_at")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class ArticlePage(RoutablePageMixin, Page):
     """A news article. The page title is the headline."""
 
     deck = models.CharField(
@@ -218,13 +250,41 @@ class ArticlePage(Page):
         ),
         FieldPanel("lead_image"),
         FieldPanel("body"),
+        InlinePanel(
+            "notes",
+            heading="Corrections and updates",
+            label="Correction or update",
+            help_text="Corrections show at the top of the article, updates at its end.",
+        ),
     ]
-    promote_panels = Page.promote_panels + [FieldPanel("tags")]
+    # Wagtail's promote fields double as the share card: relabelled so
+    # editors know where they show, and empty means "use the headline/deck".
+    promote_panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("slug"),
+                FieldPanel(
+                    "seo_title",
+                    heading="Social headline",
+                    help_text="For share cards and search results. Empty: the headline.",
+                ),
+                FieldPanel(
+                    "search_description",
+                    heading="Social description",
+                    help_text="For share cards and search results. Empty: the deck.",
+                ),
+            ],
+            heading="Sharing and search",
+        ),
+        FieldPanel("tags"),
+    ]
     parent_page_types = ["news.SectionPage"]
     subpage_types = []
     search_fields = Page.search_fields + [
         index.SearchField("deck"),
-        index.SearchField("body"),
+        index.SearchField("body"),  # paragraphs, headings, quotes and figure captions
+        index.SearchField("search_author_names"),
+        index.SearchField("search_tag_names"),
         index.FilterField("first_published_at"),
     ]
 
@@ -240,6 +300,28 @@ class ArticlePage(Page):
     def authors(self):
         # The byline, the metadata and the share card all ask; one query serves them.
         return [byline.author for byline in self.bylines.select_related("author")]
+
+    @property
+    def social_headline(self):
+        return self.seo_title or self.title
+
+    @property
+    def social_description(self):
+        return self.search_description or self.deck
+
+    def search_author_names(self):
+        return " ".join(author.title for author in self.authors)
+
+    def search_tag_names(self):
+        return " ".join(tag.name for tag in self.tags.all())
+
+    @property
+    def corrections(self):
+        return [n for n in self.notes.all() if n.kind == ArticleNote.CORRECTION]
+
+    @property
+    def updates(self):
+        return [n for n in self.notes.all() if n.kind == ArticleNote.UPDATE]
 
     @property
     def updated_at(self):
@@ -303,3 +385,23 @@ class ArticlePage(Page):
         context["share_links"] = self.share_links(request)
         context["canonical_url"] = self.canonical_url(request)
         return context
+
+    # The public change log lives under the article's own address; the views
+    # are the newsroom app's.
+    @path("changes/", name="changes")
+    def change_log(self, request):
+        from dateline.newsroom.changelog.views import change_log
+
+        return change_log(request, self)
+
+    @path("changes/compare/", name="changes-compare")
+    def change_compare(self, request):
+        from dateline.newsroom.changelog.views import compare_form
+
+        return compare_form(request, self)
+
+    @path("changes/<int:old>/<int:new>/", name="changes-diff")
+    def change_diff(self, request, old, new):
+        from dateline.newsroom.changelog.views import change_diff
+
+        return change_diff(request, self, old, new)

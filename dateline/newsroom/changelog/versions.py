@@ -1,0 +1,105 @@
+"""An article's published versions, and what a reader can compare between them.
+
+A version is a revision Wagtail actually published: one named by a
+"wagtail.publish" (or scheduled "wagtail.publish.scheduled") log entry.
+Drafts, rejected submissions and scheduled-but-not-yet-live revisions have no
+such entry, so they never appear here.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.html import strip_tags
+from wagtail.models import PageLogEntry, Revision
+
+PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
+BLOCK_BREAK = "\n\n"
+
+
+@dataclass
+class PublishedVersion:
+    number: int
+    published_at: object
+    revision: Revision
+    previous: "PublishedVersion | None" = None
+
+    @cached_property
+    def article(self):
+        """The article as it was in this version."""
+        return self.revision.as_object()
+
+    @cached_property
+    def new_notes(self):
+        """Corrections and updates that first appeared in this version."""
+        before = set()
+        if self.previous is not None:
+            before = {_note_key(n) for n in self.previous.article.notes.all()}
+        return [n for n in self.article.notes.all() if _note_key(n) not in before]
+
+    @cached_property
+    def texts(self):
+        return comparable_texts(self.article)
+
+
+def _note_key(note):
+    return (note.kind, note.text)
+
+
+def published_versions(article):
+    """Every published version of the article, oldest first, numbered from 1."""
+    entries = (
+        PageLogEntry.objects.filter(page=article, action__in=PUBLISH_ACTIONS)
+        .exclude(revision__isnull=True)
+        .order_by("pk")  # the order things happened in
+        .values_list("revision_id", "timestamp")
+    )
+    first_publication = {}
+    for revision_id, timestamp in entries:
+        first_publication.setdefault(revision_id, timestamp)
+    # Revisions purged since (purge_revisions) drop out rather than break the page.
+    revisions = Revision.page_revisions.in_bulk(list(first_publication))
+    versions = []
+    for revision_id, published_at in first_publication.items():
+        revision = revisions.get(revision_id)
+        if revision is None:
+            continue
+        previous = versions[-1] if versions else None
+        versions.append(
+            PublishedVersion(len(versions) + 1, published_at, revision, previous=previous)
+        )
+    return versions
+
+
+def _rich_text_as_plain(source):
+    text = re.sub(r"</(p|li|h\d|blockquote)>", "\n", str(source))
+    return html.unescape(strip_tags(text)).strip()
+
+
+def comparable_texts(article):
+    """The parts of an article a reader would compare, as plain text, in reading order."""
+    body, captions = [], []
+    for block in article.body:
+        if block.block_type == "paragraph":
+            body.append(_rich_text_as_plain(block.value.source))
+        elif block.block_type == "heading":
+            body.append(block.value["text"])
+        elif block.block_type == "quote":
+            quote = block.value["text"]
+            if block.value.get("attribution"):
+                quote += f" — {block.value['attribution']}"
+            body.append(quote)
+        elif block.block_type == "figure":
+            caption = block.value["caption"]
+            if block.value.get("credit"):
+                caption += f" (Photo: {block.value['credit']})"
+            captions.append(caption)
+    notes = [f"{n.get_kind_display()}: {n.text}" for n in article.notes.all()]
+    return {
+        "Headline": article.title,
+        "Deck": article.deck,
+        "Body": BLOCK_BREAK.join(part for part in body if part),
+        "Captions": BLOCK_BREAK.join(captions),
+        "Corrections and updates": BLOCK_BREAK.join(notes),
+    }
