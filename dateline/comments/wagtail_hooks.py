@@ -1,0 +1,36 @@
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+from wagtail.snippets.models import register_snippet
+
+from .admin_views import CommentViewSet
+from .bulk_actions import ApproveBulkAction, SpamBulkAction, TrashBulkAction
+from .models import Comment
+
+register_snippet(CommentViewSet)
+
+for action in (ApproveBulkAction, SpamBulkAction, TrashBulkAction):
+    hooks.register("register_bulk_action", action)
+
+
+@hooks.register("register_log_actions")
+def register_comment_log_actions(actions):
+    actions.register_action("comments.approve", "Approve comment", "Comment approved")
+    actions.register_action("comments.spam", "Mark comment as spam", "Comment marked as spam")
+    actions.register_action("comments.trash", "Trash comment", "Comment moved to trash")
+    actions.register_action(
+        "comments.unapprove", "Return comment to queue", "Comment returned to the queue"
+    )
+
+
+@hooks.register("register_snippet_listing_buttons")
+def moderate_button(snippet, user, next_url=None):
+    if isinstance(snippet, Comment):
+        url = reverse(Comment.snippet_viewset.get_url_name("moderate"), args=[snippet.pk])
+        yield Button(
+            "Moderate",
+            url=url,
+            icon_name="comment",
+            priority=5,
+            attrs={"aria-label": f"Moderate comment #{snippet.pk}"},
+        )
