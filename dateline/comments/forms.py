@@ -28,7 +28,7 @@ class CommentForm(forms.Form):
     email = forms.EmailField(
         label="Email",
         max_length=EMAIL_MAX_LENGTH,
-        help_text="Never shown to anyone.",
+        help_text="Never shown to anyone. Up to 254 characters.",
     )
     website = forms.URLField(
         label="Website",
@@ -59,6 +59,9 @@ class CommentForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            # A browser's maxlength cuts pasted text silently; the server refuses
+            # overlong input with a message instead, and the limit is in the help text.
+            field.widget.attrs.pop("maxlength", None)
             if name in self.autocomplete:
                 field.widget.attrs["autocomplete"] = self.autocomplete[name]
 
