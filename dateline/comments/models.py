@@ -57,6 +57,9 @@ class Comment(models.Model):
 
     objects = CommentQuerySet.as_manager()
 
+    # Comments link to nothing editors manage; indexing each one would cost a task per post.
+    wagtail_reference_index_ignore = True
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
