@@ -35,7 +35,8 @@ def bulk_url(action, ids=None, **params):
 
 
 def test_the_queue_counts_filters_searches_and_says_why(admin_client, summit_article):
-    make_comments(summit_article, 3, held_reasons="Contains 3 links (comments with 2 or more are held).")
+    reason = "Contains 3 links (comments with 2 or more are held)."
+    make_comments(summit_article, 3, held_reasons=reason)
     make_comments(summit_article, 2, status=Status.SPAM, body="cheap pills")
     make_comments(summit_article, 1, status=Status.APPROVED, name="Visible Person")
     page = parse(admin_client.get(QUEUE))
