@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.core.validators import URLValidator
 
@@ -43,7 +45,16 @@ class CommentForm(forms.Form):
         required=False,
     )
     # Filled in by the page, not by the reader.
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    parent = forms.IntegerField(
+        required=False,
+        widget=forms.HiddenInput,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages=dict.fromkeys(
+            ("invalid", "min_value", "max_value"),
+            "The comment you replied to is not available any more.",
+        ),
+    )
     form_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=300)
     # Hidden from people; a bot that fills every field gives itself away.
     homepage_confirm = forms.CharField(
@@ -76,7 +87,7 @@ class CommentForm(forms.Form):
 
     def clean_comment(self):
         body = clean_body(self.cleaned_data["comment"])
-        if not body:
+        if not any(unicodedata.category(char)[0] not in "CZ" for char in body):
             raise forms.ValidationError("Please write a comment.")
         return body
 

@@ -6,7 +6,42 @@ from django.core.cache import cache
 
 from dateline.comments.tokens import mint_form_token
 
-ARTICLE_URL = "/world/president-heads-north-for-skarholm-summit/"
+ARTICLE_URL = "/world/quota-talks/"
+
+
+@pytest.fixture
+def news_site(db):
+    """A front page, a section and one published article: the least the comments
+    need, built in a fraction of the time the illustrated demo site takes."""
+    from wagtail.models import Page, Site
+
+    from dateline.news.models import ArticlePage, HomePage, SectionPage
+
+    root = Page.get_first_root_node()
+    for placeholder in root.get_children():
+        placeholder.delete()
+    home = root.add_child(instance=HomePage(title="Dateline", slug="home"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
+    )
+    section = home.add_child(instance=SectionPage(title="World", slug="world"))
+    article = section.add_child(
+        instance=ArticlePage(
+            title="Quota talks open in Skarholm",
+            slug="quota-talks",
+            deck="What the fleets want.",
+            body=[{"type": "paragraph", "value": "<p>The talks opened.</p>"}],
+        )
+    )
+    for page in (home, section, article):
+        page.save_revision().publish()
+    article.refresh_from_db()
+    return home, section, article
+
+
+@pytest.fixture
+def article(news_site):
+    return news_site[2]
 
 
 @pytest.fixture(autouse=True)
@@ -21,7 +56,7 @@ def _comment_settings(settings):
 
 
 @pytest.fixture
-def post_comment(client, summit_article, django_capture_on_commit_callbacks):
+def post_comment(client, article, django_capture_on_commit_callbacks):
     """Post the article's comment form as a browser with JavaScript would, running
     what the post queued for after its commit (mail, tasks)."""
 
@@ -36,7 +71,7 @@ def post_comment(client, summit_article, django_capture_on_commit_callbacks):
         data.update(fields)
         with django_capture_on_commit_callbacks(execute=True):
             return (browser or client).post(
-                f"/comments/post/{summit_article.pk}/", data, HTTP_ORIGIN="http://testserver"
+                f"/comments/post/{article.pk}/", data, HTTP_ORIGIN="http://testserver"
             )
 
     return _post

@@ -34,11 +34,11 @@ def bulk_url(action, ids=None, **params):
     return url + "?" + urlencode(query)
 
 
-def test_the_queue_counts_filters_searches_and_says_why(admin_client, summit_article):
+def test_the_queue_counts_filters_searches_and_says_why(admin_client, article):
     reason = "Contains 3 links (comments with 2 or more are held)."
-    make_comments(summit_article, 3, held_reasons=reason)
-    make_comments(summit_article, 2, status=Status.SPAM, body="cheap pills")
-    make_comments(summit_article, 1, status=Status.APPROVED, name="Visible Person")
+    make_comments(article, 3, held_reasons=reason)
+    make_comments(article, 2, status=Status.SPAM, body="cheap pills")
+    make_comments(article, 1, status=Status.APPROVED, name="Visible Person")
     page = parse(admin_client.get(QUEUE))
     options = [text(o) for o in page.select("select[name=status] option")]
     assert options == ["All", "Pending (3)", "Approved (1)", "Spam (2)", "Trash (0)"]
@@ -55,8 +55,8 @@ def test_the_queue_counts_filters_searches_and_says_why(admin_client, summit_art
     assert len(rows) == 1 and "Visible Person: words" in text(rows[0])
 
 
-def test_moderating_is_post_only_csrf_protected_and_logged(summit_article, admin_user):
-    (comment,) = make_comments(summit_article, 1, email="first@example.org", email_verified=True)
+def test_moderating_is_post_only_csrf_protected_and_logged(article, admin_user):
+    (comment,) = make_comments(article, 1, email="first@example.org", email_verified=True)
     moderator = Client(enforce_csrf_checks=True)
     moderator.force_login(admin_user)
     url = f"{QUEUE}moderate/{comment.pk}/"
@@ -91,8 +91,8 @@ def admin_client_for(user):
 
 
 @pytest.mark.django_db
-def test_readers_cannot_reach_the_queue(client, summit_article):
-    (comment,) = make_comments(summit_article, 1)
+def test_readers_cannot_reach_the_queue(client, article):
+    (comment,) = make_comments(article, 1)
     response = client.post(f"{QUEUE}moderate/{comment.pk}/", {"decision": "approve"})
     assert response.status_code == 302 and "/login/" in response["Location"]
     comment.refresh_from_db()
@@ -100,10 +100,10 @@ def test_readers_cannot_reach_the_queue(client, summit_article):
 
 
 def test_bulk_actions_update_all_matching_comments_in_few_queries(
-    admin_client, summit_article, django_assert_max_num_queries
+    admin_client, article, django_assert_max_num_queries
 ):
-    make_comments(summit_article, 1500)
-    make_comments(summit_article, 10, status=Status.SPAM)
+    make_comments(article, 1500)
+    make_comments(article, 10, status=Status.SPAM)
     confirm = parse(admin_client.get(bulk_url("approve_comments", status="pending")))
     assert "Approve: 1500 comments." in text(confirm.select_one(".bulk-count"))
     with django_assert_max_num_queries(40):
@@ -119,12 +119,12 @@ def test_bulk_actions_update_all_matching_comments_in_few_queries(
 
 
 def test_the_spam_filter_learns_from_decisions_and_explains_itself(
-    admin_client, summit_article, post_comment, settings, django_capture_on_commit_callbacks
+    admin_client, article, post_comment, settings, django_capture_on_commit_callbacks
 ):
     settings.COMMENTS_POLICY = {"verify_first_time": False}
-    spammy = make_comments(summit_article, 4, body="cheap casino bonus pills cheap")
+    spammy = make_comments(article, 4, body="cheap casino bonus pills cheap")
     good = make_comments(
-        summit_article, 4, status=Status.SPAM, body="the quota talks matter for fishermen"
+        article, 4, status=Status.SPAM, body="the quota talks matter for fishermen"
     )
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(bulk_url("spam_comments", ids=[c.pk for c in spammy]))
@@ -143,7 +143,7 @@ def test_the_spam_filter_learns_from_decisions_and_explains_itself(
 
 
 def test_first_time_commenter_confirms_by_link_and_is_trusted_only_in_that_browser(
-    client, post_comment, outbox, admin_client, summit_article, django_capture_on_commit_callbacks
+    client, post_comment, outbox, admin_client, article, django_capture_on_commit_callbacks
 ):
     post_comment(comment="my first", email="Kim@Example.org")
     first = Comment.objects.get()

@@ -17,7 +17,7 @@ def follow(client, response):
 
 
 def test_first_comment_is_held_shown_only_to_its_author_and_mailed_for_confirmation(
-    client, post_comment, outbox, summit_article
+    client, post_comment, outbox, article
 ):
     response = post_comment(comment="First!\n\nSee https://example.org/fish for more.")
     location = urlsplit(response["Location"])
@@ -158,11 +158,11 @@ def test_a_duplicate_comment_is_refused_politely(post_comment):
         {"HTTP_ORIGIN": None, "HTTP_SEC_FETCH_SITE": "cross-site"},
     ],
 )
-def test_cross_site_posts_are_refused(client, summit_article, headers):
+def test_cross_site_posts_are_refused(client, article, headers):
     data = {"comment": "forged", "name": "X", "email": "x@example.org", "form_token": ""}
     data["form_token"] = mint_form_token()
     extra = {k: v for k, v in headers.items() if v is not None}
-    response = client.post(f"/comments/post/{summit_article.pk}/", data, **extra)
+    response = client.post(f"/comments/post/{article.pk}/", data, **extra)
     assert response.status_code == 403
     assert "only be sent from this site" in text(parse(response))
     assert Comment.objects.count() == 0
@@ -199,8 +199,8 @@ def test_replies_thread_under_their_parent_and_depth_is_capped(client, post_comm
     assert "not available" in text(parse(refused))
 
 
-def test_comments_close_per_article_and_after_an_age(client, post_comment, summit_article):
-    CommentPolicyOverride.objects.create(page=summit_article, comments_open=False)
+def test_comments_close_per_article_and_after_an_age(client, post_comment, article):
+    CommentPolicyOverride.objects.create(page=article, comments_open=False)
     page = parse(client.get(ARTICLE_URL))
     assert text(page.select_one(".comments-closed")) == "Comments are closed on this article."
     assert page.select_one("form.comment-form") is None
@@ -209,17 +209,17 @@ def test_comments_close_per_article_and_after_an_age(client, post_comment, summi
     assert "Too late?" in text(parse(refused).select_one(".comment-kept"))
 
     CommentPolicyOverride.objects.all().delete()
-    section = summit_article.get_parent()
+    section = article.get_parent()
     CommentPolicyOverride.objects.create(page=section, close_after_days=0)
     page = parse(client.get(ARTICLE_URL))
     assert "more than 0 days old" in text(page.select_one(".comments-closed"))
     assert Comment.objects.count() == 0
 
 
-def test_policy_overrides_hold_and_reject_with_reasons(post_comment, summit_article, demo_site):
-    section = summit_article.get_parent()
+def test_policy_overrides_hold_and_reject_with_reasons(post_comment, article, news_site):
+    section = article.get_parent()
     CommentPolicyOverride.objects.create(
-        page=demo_site, verify_first_time=False, disallowed_words="scam\nfree money"
+        page=news_site[0], verify_first_time=False, disallowed_words="scam\nfree money"
     )
     CommentPolicyOverride.objects.create(page=section, hold_link_count=1)
     post_comment(comment="Read https://a.example please", email="a@example.org")
@@ -231,14 +231,14 @@ def test_policy_overrides_hold_and_reject_with_reasons(post_comment, summit_arti
     worded = Comment.objects.get(email="b@example.org")
     assert worded.held_reason_list == ["Contains disallowed words: free money"]
 
-    CommentPolicyOverride.objects.filter(page=summit_article).delete()
-    CommentPolicyOverride.objects.create(page=summit_article, disallowed_action="reject")
+    CommentPolicyOverride.objects.filter(page=article).delete()
+    CommentPolicyOverride.objects.create(page=article, disallowed_action="reject")
     rejected = post_comment(comment="what a scam", email="c@example.org")
     assert rejected.status_code == 403
     assert "does not publish" in text(parse(rejected))
     assert not Comment.objects.filter(email="c@example.org").exists()
 
-    CommentPolicyOverride.objects.filter(page=summit_article).update(premoderate_all=True)
+    CommentPolicyOverride.objects.filter(page=article).update(premoderate_all=True)
     post_comment(comment="plain words", email="d@example.org")
     assert Comment.objects.get(email="d@example.org").held_reason_list == [
         "Every comment here waits for a moderator."
