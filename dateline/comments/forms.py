@@ -11,6 +11,7 @@ NAME_MAX_LENGTH = 80
 EMAIL_MAX_LENGTH = 254
 URL_MAX_LENGTH = 200
 HONEYPOT_FIELD = "homepage_confirm"
+PARENT_GONE = "The comment you replied to is not available any more."
 
 
 class CommentForm(forms.Form):

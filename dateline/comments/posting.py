@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import spam, tasks
+from .forms import PARENT_GONE
 from .models import MAX_DEPTH, Comment, Status, TrustedCommenter
 from .moderation import Moderator, Submission, policy_for
 from .ratelimit import over_limit
@@ -90,7 +91,7 @@ def submit(article, form, request):
 
     parent = place_reply(article, data.get("parent"))
     if parent is False:
-        form.add_error(None, "The comment you replied to is not available any more.")
+        form.add_error(None, PARENT_GONE)
         return Outcome("invalid")
 
     ip = client_ip(request)
