@@ -27,10 +27,13 @@ def register_comment_log_actions(actions):
 def moderate_button(snippet, user, next_url=None):
     if isinstance(snippet, Comment):
         url = reverse(Comment.snippet_viewset.get_url_name("moderate"), args=[snippet.pk])
-        yield Button(
+        button = Button(
             "Moderate",
             url=url,
             icon_name="comment",
             priority=5,
             attrs={"aria-label": f"Moderate comment #{snippet.pk}"},
         )
+        # The queue's main action sits on the row, not in the "More" menu.
+        button.allow_in_dropdown = False
+        yield button

@@ -6,37 +6,14 @@ from django.core.cache import cache
 
 from dateline.comments.tokens import mint_form_token
 
-ARTICLE_URL = "/world/quota-talks/"
+from .site import ARTICLE_URL, build_news_site
+
+__all__ = ["ARTICLE_URL"]
 
 
 @pytest.fixture
 def news_site(db):
-    """A front page, a section and one published article: the least the comments
-    need, built in a fraction of the time the illustrated demo site takes."""
-    from wagtail.models import Page, Site
-
-    from dateline.news.models import ArticlePage, HomePage, SectionPage
-
-    root = Page.get_first_root_node()
-    for placeholder in root.get_children():
-        placeholder.delete()
-    home = root.add_child(instance=HomePage(title="Dateline", slug="home"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "root_page": home}
-    )
-    section = home.add_child(instance=SectionPage(title="World", slug="world"))
-    article = section.add_child(
-        instance=ArticlePage(
-            title="Quota talks open in Skarholm",
-            slug="quota-talks",
-            deck="What the fleets want.",
-            body=[{"type": "paragraph", "value": "<p>The talks opened.</p>"}],
-        )
-    )
-    for page in (home, section, article):
-        page.save_revision().publish()
-    article.refresh_from_db()
-    return home, section, article
+    return build_news_site()
 
 
 @pytest.fixture
