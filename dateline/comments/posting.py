@@ -99,7 +99,7 @@ def submit(article, form, request):
     if limited:
         return Outcome("limited", message=limited)
 
-    if (
+    duplicate = (
         Comment.objects.by_email(data["email"])
         .filter(
             article_id=article.pk,
@@ -107,8 +107,12 @@ def submit(article, form, request):
             created_at__gte=timezone.now() - DUPLICATE_WINDOW,
         )
         .exclude(status=Status.TRASH)
-        .exists()
-    ):
+        .first()
+    )
+    if duplicate is not None:
+        if duplicate.idempotency_key == key:
+            # This very submission, committed by a copy that arrived a moment earlier.
+            return Outcome("already_received", duplicate)
         return Outcome("rejected", message="You have already posted this comment here.")
 
     score, spam_reason = spam.score(data["comment"], data["website"])
