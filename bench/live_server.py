@@ -154,6 +154,7 @@ class CommentServer:
             },
         )
 
-    def sql(self, query):
+    def sql(self, query, params=None):
         with psycopg.connect(self.url) as conn:
-            return conn.execute(query).fetchall()
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []
