@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 from dateline.news.models import ArticlePage
 
 from . import actions
-from .models import Comment, Status
+from .models import AuthorNotificationOptIn, Comment, CommentPolicyOverride, Status
 
 # Filter "why held" by the wording the moderation rules use.
 REASON_CHOICES = [
@@ -147,3 +147,32 @@ class CommentViewSet(SnippetViewSet):
             )
 
         return view
+
+
+class CommentPolicyViewSet(SnippetViewSet):
+    """Overrides of the site's comment policy for the front page, a section or an article."""
+
+    model = CommentPolicyOverride
+    icon = "cog"
+    menu_label = "Comment policies"
+    list_display = ["__str__", "comments_open", "premoderate_all", "close_after_days"]
+    panels = [
+        FieldPanel("page"),
+        FieldPanel("comments_open"),
+        FieldPanel("premoderate_all"),
+        FieldPanel("verify_first_time"),
+        FieldPanel("hold_link_count"),
+        FieldPanel("close_after_days"),
+        FieldPanel("disallowed_words"),
+        FieldPanel("disallowed_action"),
+    ]
+
+
+class AuthorNotificationViewSet(SnippetViewSet):
+    """Newsroom users who asked for mail about comments on an author's articles."""
+
+    model = AuthorNotificationOptIn
+    icon = "mail"
+    menu_label = "Author comment notifications"
+    list_display = ["__str__"]
+    panels = [FieldPanel("author"), FieldPanel("user")]

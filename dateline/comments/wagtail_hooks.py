@@ -3,11 +3,13 @@ from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 
-from .admin_views import CommentViewSet
+from .admin_views import AuthorNotificationViewSet, CommentPolicyViewSet, CommentViewSet
 from .bulk_actions import ApproveBulkAction, SpamBulkAction, TrashBulkAction
 from .models import Comment
 
 register_snippet(CommentViewSet)
+register_snippet(CommentPolicyViewSet)
+register_snippet(AuthorNotificationViewSet)
 
 for action in (ApproveBulkAction, SpamBulkAction, TrashBulkAction):
     hooks.register("register_bulk_action", action)

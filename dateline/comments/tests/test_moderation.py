@@ -194,3 +194,34 @@ def test_moderators_are_mailed_through_the_queue_after_commit(
     assert comment.held_reason_list[0] in notice.body
     assert "ada@example.org" not in notice.body
     assert any("?status=pending" in link for link in links_in(notice))
+
+
+def test_policy_overrides_and_author_opt_ins_are_edited_in_the_admin(
+    admin_client, article, post_comment, outbox, django_user_model
+):
+    from dateline.comments.models import AuthorNotificationOptIn, CommentPolicyOverride
+    from dateline.news.models import ArticleAuthor, AuthorIndexPage, AuthorPage
+
+    response = admin_client.post(
+        "/admin/snippets/comments/commentpolicyoverride/add/",
+        {"page": article.pk, "comments_open": "false", "disallowed_action": ""},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert CommentPolicyOverride.objects.get().comments_open is False
+
+    home = article.get_parent().get_parent()
+    people = home.add_child(instance=AuthorIndexPage(title="People", slug="people"))
+    author = people.add_child(instance=AuthorPage(title="Maria Lund", slug="maria"))
+    ArticleAuthor.objects.create(page=article, author=author)
+    editor = django_user_model.objects.create_user("editor", "editor@example.org", "x" * 20)
+    response = admin_client.post(
+        "/admin/snippets/comments/authornotificationoptin/add/",
+        {"author": author.pk, "user": editor.pk},
+    )
+    assert response.status_code == 302
+    assert AuthorNotificationOptIn.objects.filter(user=editor).exists()
+
+    CommentPolicyOverride.objects.all().delete()
+    post_comment(comment="for the author")
+    notice = next(m for m in outbox if "awaiting moderation" in m.subject)
+    assert "editor@example.org" in notice.to
