@@ -17,11 +17,11 @@ def _bucket_key(kind, identity, seconds, now):
     return f"comments:rate:{kind}:{digest}:{seconds}:{int(now // seconds)}"
 
 
-def over_limit(identities, now=None):
+def over_limit(identities, now=None, limits=None):
     """Count one attempt for each (kind, identity); return a reader-facing message
     naming the first limit exceeded, or "" when the post may go ahead."""
     now = now or time.time()
-    limits = settings.COMMENTS_RATE_LIMITS
+    limits = settings.COMMENTS_RATE_LIMITS if limits is None else limits
     for kind, identity in identities:
         if not identity:
             continue

@@ -11,7 +11,7 @@ def thread_for(article, extra=None):
     """
     comments = list(
         Comment.objects.filter(article_id=article.pk, status=Status.APPROVED)
-        .only("pk", "parent_id", "depth", "name", "website", "body", "created_at", "erased")
+        .only("pk", "parent_id", "depth", "name", "website", "body", "status", "created_at")
         .order_by("created_at", "pk")
     )
     if extra is not None and extra.status != Status.APPROVED:

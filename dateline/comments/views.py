@@ -13,8 +13,10 @@ from dateline.news.models import ArticlePage
 from . import posting, privacy, tasks, verification
 from .forms import CommentForm, EmailRequestForm
 from .origin import cross_site_reason
+from .ratelimit import over_limit
 from .tokens import mint_form_token, posted_token, read_data_request_token
 
+DATA_REQUEST_LIMITS = {"data_ip": [(10, 3600)], "data_email": [(3, 86400)]}
 PROBLEM_STATUS = {"resubmit": 200, "invalid": 400, "limited": 429, "rejected": 403}
 
 
@@ -95,9 +97,14 @@ def data_request(request):
     form = EmailRequestForm(request.POST or None)
     sent = False
     if request.method == "POST" and form.is_valid():
-        # Same answer whether or not we hold comments from the address.
-        if privacy.has_data(form.cleaned_data["email"]):
-            email = form.cleaned_data["email"]
+        email = form.cleaned_data["email"]
+        # The same answer whether or not we hold comments from the address, and
+        # whether or not the limit (which stops mail-bombing an inbox) was reached.
+        limited = over_limit(
+            [("data_ip", posting.client_ip(request)), ("data_email", email)],
+            limits=DATA_REQUEST_LIMITS,
+        )
+        if not limited and privacy.has_data(email):
             transaction.on_commit(lambda: tasks.send_data_request_link.enqueue(email))
         sent = True
     return private(render(request, "comments/data_request.html", {"form": form, "sent": sent}))

@@ -75,3 +75,15 @@ def test_purge_forgets_old_ips_and_erases_old_trash(post_comment, settings, caps
     assert "Cleared 2 IP addresses" in capsys.readouterr().out
     rows = dict(Comment.objects.values_list("body", "ip_address"))
     assert rows == {"old": None, "recent": "127.0.0.1", "recent trash": "127.0.0.1"}
+
+
+def test_data_requests_cannot_flood_an_inbox(
+    client, post_comment, outbox, django_capture_on_commit_callbacks
+):
+    post_comment(email="target@example.org")
+    outbox.clear()
+    for _ in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post("/comments/my-data/", {"email": "target@example.org"})
+        assert "If comments were posted with that address" in text(parse(answer))
+    assert len(outbox) == 3
