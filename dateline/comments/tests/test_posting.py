@@ -47,6 +47,7 @@ def test_first_comment_is_held_shown_only_to_its_author_and_mailed_for_confirmat
     assert "no-store" not in public.get("Cache-Control", "")
     assert parse(public).select_one(f"#comment-{comment.pk}") is None
     assert "csrfmiddlewaretoken" not in public.content.decode()
+    assert "Set-Cookie" not in public.headers and "Cookie" not in public.get("Vary", "")
     assert text(parse(public).select_one(".comments-title")) == "0 comments"
 
     # The confirmation mail went out after the commit, with a working link.
