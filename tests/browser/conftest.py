@@ -98,9 +98,10 @@ def open_page(browser, live_server):
 @pytest.fixture(autouse=True)
 def _wagtail_initial_rows(request):
     """Put back the rows Wagtail's migrations create (the root page and
-    collection, the default locale) when a flush removed them and serialized rollback did not restore
-    them: after non-browser tests in the same run it does not (seen with
-    pytest-django 4.14 on SQLite), and every page-tree fixture needs them."""
+    collection, the default locale) when a flush removed them and serialized
+    rollback did not restore them: after non-browser tests in the same run it
+    does not (seen with pytest-django 4.14 on SQLite), and every page-tree
+    fixture needs them."""
     if request.node.get_closest_marker("django_db") is None:
         return
     from django.conf import settings

@@ -151,3 +151,19 @@ def test_hostile_comments_never_run_on_the_article_or_in_the_admin(
     assert admin.evaluate("window.__pwned") is None
     assert dialogs == [] and admin_dialogs == []
     context.close()
+
+
+def test_a_reader_without_javascript_can_post(site, open_page):
+    page, _, watcher = open_page(ARTICLE_URL, java_script_enabled=False)
+    page.get_by_label("Comment *").fill("No scripts here, just words. ✍️")
+    page.get_by_label("Name *").fill("Dee")
+    page.get_by_label("Email *").fill("dee@example.org")
+    page.get_by_role("button", name="Post Comment").click()
+    # Without the script there was no token yet: nothing stored, everything kept.
+    assert "press “Post Comment” again" in page.locator(".comment-problem-message").inner_text()
+    assert page.get_by_label("Comment *").input_value() == "No scripts here, just words. ✍️"
+    assert Comment.objects.count() == 0
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_url("**/world/quota-talks/?posted=*")
+    assert "awaiting moderation" in page.locator(".comment-held").inner_text()
+    assert Comment.objects.get().body == "No scripts here, just words. ✍️"
