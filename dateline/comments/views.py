@@ -70,10 +70,19 @@ def post_comment(request, article_id):
     response = render(
         request,
         "comments/post_problem.html",
-        {"article": article, "form": form, "outcome": outcome, "page_title": "Your comment"},
+        {
+            "article": article,
+            "form": form,
+            "outcome": outcome,
+            "reply_to": posting.place_reply(article, _int_or_none(data.get("parent"))) or None,
+        },
         status=PROBLEM_STATUS.get(outcome.kind, 400),
     )
     return private(response)
+
+
+def _int_or_none(value):
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
 @require_http_methods(["GET", "POST"])

@@ -195,6 +195,10 @@ def test_replies_thread_under_their_parent_and_depth_is_capped(client, post_comm
     held = Comment.objects.create(
         article=parent.article, name="H", email="h@example.org", body="held", idempotency_key="h"
     )
+    kept = parse(post_comment(token="", comment="a reply, no script", parent=parent.pk))
+    assert text(kept.select_one("#reply-title")).startswith("Reply to Ada Reader")
+    assert kept.select_one("input[name=parent]")["value"] == str(parent.pk)
+
     refused = post_comment(comment="reply to a held comment", parent=held.pk)
     assert refused.status_code == 400
     assert "not available" in text(parse(refused))
