@@ -1,8 +1,12 @@
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
 from wagtail.snippets.models import register_snippet
 
+from .actions import moderate
 from .admin_views import AuthorNotificationViewSet, CommentPolicyViewSet, CommentViewSet
 from .bulk_actions import ApproveBulkAction, SpamBulkAction, TrashBulkAction
 from .models import Comment
@@ -39,3 +43,18 @@ def moderate_button(snippet, user, next_url=None):
         # The queue's main action sits on the row, not in the "More" menu.
         button.allow_in_dropdown = False
         yield button
+
+
+@hooks.register("before_delete_snippet")
+def comments_go_to_the_trash(request, instances):
+    """Deleting a comment is soft: it goes to the trash, which
+    `purge_comment_data` erases after COMMENTS_TRASH_RETENTION_DAYS."""
+    if not instances or not isinstance(instances[0], Comment):
+        return None
+    changed = moderate([c.pk for c in instances], "trash", request.user)
+    messages.success(
+        request,
+        f"Moved {changed} comment(s) to the trash; they are erased after "
+        f"{settings.COMMENTS_TRASH_RETENTION_DAYS} days.",
+    )
+    return redirect(reverse(Comment.snippet_viewset.get_url_name("list")) + "?status=trash")

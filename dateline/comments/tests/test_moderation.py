@@ -233,3 +233,14 @@ def test_policy_overrides_and_author_opt_ins_are_edited_in_the_admin(
     post_comment(comment="for the author")
     notice = next(m for m in outbox if "awaiting moderation" in m.subject)
     assert "editor@example.org" in notice.to
+
+
+def test_deleting_a_comment_moves_it_to_the_trash(admin_client, article):
+    first, second, third = make_comments(article, 3)
+    response = admin_client.post(f"{QUEUE}delete/{first.pk}/")
+    assert response.status_code == 302 and response["Location"].endswith("?status=trash")
+    delete_all = reverse("wagtail_bulk_action", args=["comments", "comment", "delete"])
+    admin_client.post(f"{delete_all}?id={second.pk}&id={third.pk}")
+    assert Comment.objects.count() == 3
+    assert set(Comment.objects.values_list("status", flat=True)) == {Status.TRASH}
+    assert ModelLogEntry.objects.filter(action="comments.trash").count() == 3
