@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from dateline.news.models import ArticlePage
@@ -77,6 +78,16 @@ class CommentIndexView(IndexView):
 
     def search_queryset(self, queryset):
         return search_comments(queryset, (self.search_query or "").strip())
+
+
+class ReaderWrittenPolicy(ModelPermissionPolicy):
+    """Comments are written by readers on the site, never created in the admin."""
+
+    def user_has_permission(self, user, action):
+        return action != "add" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
 
 
 class CommentViewSet(SnippetViewSet):

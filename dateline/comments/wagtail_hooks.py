@@ -4,13 +4,20 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.widgets import Button
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
 from .actions import moderate
-from .admin_views import AuthorNotificationViewSet, CommentPolicyViewSet, CommentViewSet
+from .admin_views import (
+    AuthorNotificationViewSet,
+    CommentPolicyViewSet,
+    CommentViewSet,
+    ReaderWrittenPolicy,
+)
 from .bulk_actions import ApproveBulkAction, SpamBulkAction, TrashBulkAction
 from .models import Comment
 
+register_permission_policy(Comment, ReaderWrittenPolicy(Comment))
 register_snippet(CommentViewSet)
 register_snippet(CommentPolicyViewSet)
 register_snippet(AuthorNotificationViewSet)

@@ -244,3 +244,10 @@ def test_deleting_a_comment_moves_it_to_the_trash(admin_client, article):
     assert Comment.objects.count() == 3
     assert set(Comment.objects.values_list("status", flat=True)) == {Status.TRASH}
     assert ModelLogEntry.objects.filter(action="comments.trash").count() == 3
+
+
+def test_comments_are_not_created_in_the_admin(admin_client, article):
+    response = admin_client.get(f"{QUEUE}add/")
+    assert response.status_code == 302  # refused with a message, not a 500
+    assert f'href="{QUEUE}add/"' not in admin_client.get(QUEUE).content.decode()
+    assert Comment.objects.count() == 0
