@@ -22,12 +22,13 @@ from bench.live_server import CommentServer
 PASSWORD = "bench moderator passphrase"  # noqa: S105 - a throwaway bench database
 FILL_SQL = """
 INSERT INTO comments_comment (article_id, depth, name, email, website, body, status,
-    held_reasons, spam_reason, email_verified, idempotency_key, created_at, erased)
+    held_reasons, spam_reason, email_verified, idempotency_key, created_at, erased,
+    moderators_notified)
 SELECT %(article)s, 0, 'Reader ' || n, 'reader' || n || '@example.org', '',
     'Comment number ' || n || ' about the quota talks.',
     (ARRAY['pending','approved','approved','spam','trash'])[1 + n %% 5],
     CASE WHEN n %% 5 = 0 THEN 'First comment from this email address.' ELSE '' END,
-    '', false, 'fill-' || n, now() - (n || ' seconds')::interval, false
+    '', false, 'fill-' || n, now() - (n || ' seconds')::interval, false, true
 FROM generate_series(1, %(total)s) AS n
 """
 

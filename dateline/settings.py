@@ -249,4 +249,6 @@ COMMENTS_POLICY = {
     else None,
     "disallowed_words": env_list("COMMENTS_DISALLOWED_WORDS", []),
 }
+# "each": a mail per pending comment; "digest": `dateline send_comment_digest` (cron); "off".
+COMMENTS_MODERATOR_MAIL = os.environ.get("COMMENTS_MODERATOR_MAIL", "each")
 MIDDLEWARE += ["dateline.comments.middleware.PrivateCommentViewMiddleware"]

@@ -72,3 +72,32 @@ def send_data_request_link(email):
         {"link": link, "site_name": settings.WAGTAIL_SITE_NAME},
         [email],
     )
+
+
+def send_moderator_digest():
+    """One mail per moderator listing the pending comments not yet announced.
+    Returns how many comments the digest covered."""
+    from .models import Comment, Status
+
+    comments = list(
+        Comment.objects.filter(status=Status.PENDING, moderators_notified=False)
+        .select_related("article")
+        .order_by("created_at", "pk")[:500]
+    )
+    if not comments:
+        return 0
+    by_recipient = {}
+    for comment in comments:
+        for address in moderator_addresses(comment):
+            by_recipient.setdefault(address, []).append(comment)
+    index = Comment.snippet_viewset.get_url_name("list")
+    queue = absolute(reverse(index) + "?status=pending")
+    for address, listed in by_recipient.items():
+        _send(
+            f"{len(listed)} comments awaiting moderation on {settings.WAGTAIL_SITE_NAME}",
+            "comments/mail/moderator_digest.txt",
+            {"comments": listed, "queue_url": queue},
+            [address],
+        )
+    Comment.objects.filter(pk__in=[c.pk for c in comments]).update(moderators_notified=True)
+    return len(comments)

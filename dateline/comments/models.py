@@ -52,6 +52,8 @@ class Comment(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # Whether moderators were mailed about it (at once, or in a digest).
+    moderators_notified = models.BooleanField(default=False)
     # Set when the reader erased their data but replies still hang off this comment.
     erased = models.BooleanField(default=False)
 

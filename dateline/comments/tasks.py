@@ -20,12 +20,17 @@ def send_verification_link(comment_id):
 
 @task()
 def notify_moderators(comment_id):
+    from django.conf import settings
+
     from .mail import send_moderator_notice
     from .models import Comment, Status
 
+    if settings.COMMENTS_MODERATOR_MAIL != "each":
+        return  # the digest command, or nobody, will tell them
     comment = Comment.objects.filter(pk=comment_id).select_related("article").first()
     if comment is not None and comment.status == Status.PENDING:
         send_moderator_notice(comment)
+        Comment.objects.filter(pk=comment.pk).update(moderators_notified=True)
 
 
 @task()

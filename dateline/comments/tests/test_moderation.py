@@ -251,3 +251,19 @@ def test_comments_are_not_created_in_the_admin(admin_client, article):
     assert response.status_code == 302  # refused with a message, not a 500
     assert f'href="{QUEUE}add/"' not in admin_client.get(QUEUE).content.decode()
     assert Comment.objects.count() == 0
+
+
+def test_moderators_can_get_a_digest_instead(post_comment, outbox, admin_user, settings):
+    from django.core.management import call_command
+
+    settings.COMMENTS_MODERATOR_MAIL = "digest"
+    post_comment(comment="first pending", email="one@example.org")
+    post_comment(comment="second pending", email="two@example.org")
+    assert [m for m in outbox if admin_user.email in m.to] == []
+    call_command("send_comment_digest")
+    (digest,) = [m for m in outbox if admin_user.email in m.to]
+    assert digest.subject.startswith("2 comments awaiting moderation")
+    assert "first pending" in digest.body and "second pending" in digest.body
+    assert "one@example.org" not in digest.body
+    call_command("send_comment_digest")
+    assert len([m for m in outbox if admin_user.email in m.to]) == 1  # nothing new
