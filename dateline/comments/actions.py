@@ -10,6 +10,7 @@ from wagtail.models import ModelLogEntry
 
 from . import tasks
 from .models import Comment, Status
+from .signals import announce
 from .verification import record_approvals
 
 ACTIONS = {
@@ -58,6 +59,8 @@ def moderate(ids, decision, user):
             "email", flat=True
         )
         record_approvals(set(emails))
+    # Approving shows comments, and every other decision may hide approved ones.
+    announce(Comment.objects.filter(pk__in=changing).values_list("article_id", flat=True))
     label = TRAINING_LABEL.get(decision)
     if label:
         transaction.on_commit(lambda: tasks.train_spam_filter.enqueue(changing, label))

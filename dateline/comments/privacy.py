@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Comment, Status, TrustedCommenter
+from .signals import announce
 
 ERASED_NAME = "Former reader"
 ERASED_BODY = "This comment was removed at its author's request."
@@ -45,6 +46,7 @@ def erase(email):
     """Delete the address's comments; those with replies keep a placeholder so the
     conversation under them survives, with every personal detail removed."""
     mine = Comment.objects.by_email(email)
+    announce(mine.values_list("article_id", flat=True).distinct())
     with_replies = mine.filter(replies__isnull=False).distinct()
     kept = with_replies.update(
         name=ERASED_NAME,

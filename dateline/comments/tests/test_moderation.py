@@ -267,3 +267,31 @@ def test_moderators_can_get_a_digest_instead(post_comment, outbox, admin_user, s
     assert "one@example.org" not in digest.body
     call_command("send_comment_digest")
     assert len([m for m in outbox if admin_user.email in m.to]) == 1  # nothing new
+
+
+def test_cached_article_pages_are_told_when_their_comments_change(
+    article, admin_user, post_comment, settings, django_capture_on_commit_callbacks
+):
+    from dateline.comments.actions import moderate
+    from dateline.comments.privacy import erase
+    from dateline.comments.signals import comments_changed
+
+    heard = []
+
+    def listener(sender, article_ids, **kwargs):
+        heard.append(article_ids)
+
+    comments_changed.connect(listener)
+    try:
+        (held,) = make_comments(article, 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            moderate([held.pk], "approve", admin_user)
+        assert heard == [[article.pk]]
+        settings.COMMENTS_POLICY = {"verify_first_time": False}
+        post_comment(comment="published at once", email="now@example.org")
+        assert heard[-1] == [article.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            erase("now@example.org")
+        assert len(heard) == 3 and heard[-1] == [article.pk]
+    finally:
+        comments_changed.disconnect(listener)
