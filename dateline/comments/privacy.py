@@ -47,6 +47,7 @@ def erase(email):
     conversation under them survives, with every personal detail removed."""
     mine = Comment.objects.by_email(email)
     announce(mine.values_list("article_id", flat=True).distinct())
+    forget_names_in_audit_log(mine.values_list("pk", flat=True))
     with_replies = mine.filter(replies__isnull=False).distinct()
     kept = with_replies.update(
         name=ERASED_NAME,
@@ -78,5 +79,18 @@ def purge_expired(now=None):
     Comment.objects.filter(pk__in=list(with_replies)).update(
         name=ERASED_NAME, email="", website="", body=ERASED_BODY, ip_address=None, erased=True
     )
+    forget_names_in_audit_log(old_trash.values_list("pk", flat=True))
     erased, _ = old_trash.filter(replies__isnull=True).delete()
     return cleared, erased
+
+
+def forget_names_in_audit_log(comment_ids):
+    """Audit entries keep who decided what and when, but not the commenter's name."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ModelLogEntry
+
+    ids = [str(pk) for pk in comment_ids]
+    if ids:
+        ModelLogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment), object_id__in=ids
+        ).update(label="Comment (personal data erased)")

@@ -40,6 +40,14 @@ def test_export_and_erase_by_emailed_link(
     ]
     assert data["comments"][0]["ip_address"] == "127.0.0.1"
 
+    from django.contrib.auth import get_user_model
+    from wagtail.models import ModelLogEntry
+
+    from dateline.comments.actions import moderate
+
+    moderator = get_user_model().objects.create_user("mod", "mod@example.org", "x" * 20)
+    moderate([mine.pk], "trash", moderator)
+    moderate([mine.pk], "approve", moderator)
     assert client.get("/comments/my-data/forged-token/").status_code == 400
     erased = client.post(path)
     assert "2 comments" in text(parse(erased))
@@ -54,6 +62,10 @@ def test_export_and_erase_by_emailed_link(
         "",
         None,
     )
+    labels = set(
+        ModelLogEntry.objects.filter(object_id=str(mine.pk)).values_list("label", flat=True)
+    )
+    assert labels == {"Comment (personal data erased)"}
     page = parse(client.get(ARTICLE_URL))
     assert "Reply from someone else" in text(page.select_one(".comment-list"))
     assert "me@example.org" not in str(page)
