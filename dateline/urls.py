@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("dateline.distribution.urls")),
     path("", include("dateline.operations.urls")),  # /healthz, /readyz
     path("", include("dateline.newsroom.urls")),  # search, corrections, archive
+    path("comments/", include("dateline.comments.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -5,3 +5,6 @@ class CommentsConfig(AppConfig):
     name = "dateline.comments"
     label = "comments"
     verbose_name = "Reader comments"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the receivers

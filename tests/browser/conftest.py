@@ -147,3 +147,4 @@ def open_reader_page(browser, reader_server):
     yield opener
     for context in contexts:
         context.close()
+
