@@ -147,4 +147,3 @@ def open_reader_page(browser, reader_server):
     yield opener
     for context in contexts:
         context.close()
-

@@ -50,6 +50,8 @@ def post_data(page, photo, *, alt, caption, action="action-publish"):
                 initial=page.bylines.count(),
             ),
             "lead_image": "",
+            # Corrections and updates (none here).
+            "notes": inline_formset([]),
             "body": streamfield(
                 [
                     ("paragraph", rich_text("<p>The motorcade crossed the runway.</p>")),
