@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dateline.news",
     "dateline.comments",
     "dateline.demo",
+    "dateline.importer",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
@@ -226,3 +227,6 @@ DATELINE_PAGE_SIZE = int(os.environ.get("DATELINE_PAGE_SIZE", "12"))
 
 # Where editors sign in; configurable so the admin is not at a guessable path.
 DATELINE_ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+
+# WordPress short links (/?p=123) to imported articles (docs/wordpress-import.md).
+MIDDLEWARE += ["dateline.importer.middleware.WordPressShortLinkMiddleware"]
