@@ -178,12 +178,18 @@ class Converter:
         pending = []
         for node in nodes:
             image = _image_in(node)
-            if image is not None:
-                self._add_paragraph(self._as_paragraph(pending))
-                pending = []
-                self._figure_from_image(image, caption_node=None, wrapper=None)
-            else:
+            if image is None:
                 pending.append(node)
+                continue
+            found = self._resolve(image, wrapper=None)
+            if found is None:
+                # A photo we do not have (a tracking pixel, a hot-linked image):
+                # left out, and the sentence around it stays whole.
+                self._warn_dropped_image(image)
+                continue
+            self._add_paragraph(self._as_paragraph(pending))
+            pending = []
+            self._figure_from_image(image, caption_node=None, wrapper=None, found=found)
         self._add_paragraph(self._as_paragraph(pending))
 
     def _as_paragraph(self, nodes):
@@ -271,9 +277,11 @@ class Converter:
         if rows:
             self._add_paragraph("<p>" + "<br>".join(_escape(r) for r in rows) + "</p>")
 
-    def _figure_from_image(self, image, caption_node, wrapper):
-        attachment_id = _attachment_id(image, wrapper)
-        found = self.resolve_image(attachment_id, image.get("src", ""))
+    def _resolve(self, image, wrapper):
+        return self.resolve_image(_attachment_id(image, wrapper), image.get("src", ""))
+
+    def _figure_from_image(self, image, caption_node, wrapper, found=None):
+        found = found or self._resolve(image, wrapper)
         caption, credit = _caption_and_credit(caption_node)
         if found is None:
             self._warn_dropped_image(image)

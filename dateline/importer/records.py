@@ -31,6 +31,14 @@ class Ledger:
         return ImportRecord.objects.filter(source=self.source, kind=kind)
 
     def save(self, kind, wordpress_id, object_id, digest, guid=""):
+        """Remember what a WordPress object became; an unchanged record is left untouched."""
+        existing = self.get(kind, wordpress_id)
+        if existing is not None and (existing.object_id, existing.fingerprint, existing.guid) == (
+            object_id,
+            digest,
+            guid,
+        ):
+            return
         ImportRecord.objects.update_or_create(
             source=self.source,
             kind=kind,
