@@ -65,7 +65,7 @@ BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 class ImageRef:
     """An image in the library that a post's photo resolved to."""
 
-    pk: int
+    pk: int | None  # None in a dry run, where the image is not saved
     title: str
     alt: str = ""
     caption: str = ""

@@ -93,7 +93,7 @@ def import_attachment(item, ctx):
         # see the photo so their figures are counted.
         ctx.summary.record("attachment", "updated" if image else "created", label)
         ctx.plan(f"{'update' if image else 'create'} image {relative}")
-        ref = ImageRef(pk=image.pk if image else 0, title=title, alt=alt, caption=caption)
+        ref = ImageRef(pk=image.pk if image else None, title=title, alt=alt, caption=caption)
         remember(item, ref, ctx)
         return
     else:
