@@ -10,6 +10,7 @@ from wagtail.models import PageViewRestriction
 from dateline.news.models import ArticleAuthor, ArticlePage, SectionPage
 
 from .content import Converter, image_src_candidates
+from .indexing import indexes_held_back, update_indexes
 from .media import url_key
 from .models import ImportedArticleFlags
 from .records import Kind, fingerprint, free_slug, shorten
@@ -137,7 +138,9 @@ class PostImporter:
             ctx.summary.record("post", "unchanged", label)
             return
         outcome = "updated" if page is not None else "created"
-        page = self.write(page, data, state, item)
+        with indexes_held_back(ArticlePage):
+            page = self.write(page, data, state, item)
+        update_indexes(page)
         ctx.ledger.save(Kind.POST, item.wordpress_id, page.pk, digest, guid=item.guid)
         ctx.summary.record("post", outcome, label)
         section_title = SectionPage.objects.filter(pk=section_pk).values_list("title", flat=True)
