@@ -26,10 +26,11 @@ HEADER = """<?xml version="1.0" encoding="UTF-8" ?>
 <title>Bench Gazette</title><link>https://bench.example</link>
 <wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>https://bench.example</wp:base_site_url>
 """
-WORDS = (
-    "harbour council ferry storm budget school road bridge market festival vote mayor "
-    "fishermen weather police hospital rail airport museum library winter summer island"
-).split()
+WORDS = [
+    "harbour", "council", "ferry", "storm", "budget", "school", "road", "bridge", "market",
+    "festival", "vote", "mayor", "fishermen", "weather", "police", "hospital", "rail",
+    "airport", "museum", "library", "winter", "summer", "island",
+]  # fmt: skip
 
 
 def sentence(rng, words=14):
@@ -79,7 +80,7 @@ def post_xml(n, rng, categories, tags, authors):
 
 
 def write_export(path, posts, seed=7):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - repeatable sample text, not secrets
     categories = [f"section-{i}" for i in range(12)]
     tags = [f"topic-{i}" for i in range(200)]
     authors = [f"reporter{i}" for i in range(20)]
@@ -149,8 +150,9 @@ def main():
             summary = WordPressImport(export).run()
             elapsed = time.perf_counter() - started
             cpu = time.process_time() - cpu_started
-            print(f"{attempt}: {elapsed:.1f}s wall, {cpu:.1f}s CPU "
-                  f"({args.posts / elapsed:.1f} posts/s), peak memory {peak_rss_mb():.0f} MB")  # fmt: skip
+            rate = args.posts / elapsed
+            print(f"{attempt}: {elapsed:.1f}s wall, {cpu:.1f}s CPU ({rate:.1f} posts/s), "
+                  f"peak memory {peak_rss_mb():.0f} MB")  # fmt: skip
             for line in summary.table():
                 print(f"  {line}")
             if summary.failed:
