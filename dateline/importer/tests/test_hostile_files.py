@@ -110,3 +110,17 @@ def test_wxr_error_names_the_line():
     with pytest.raises(WXRError) as error:
         list(read_wxr(io.BytesIO(b"<rss>\n<channel>\n<item>\n</channel>")))
     assert error.value.line == 4
+
+
+def test_wxr_1_1_reads_like_1_2():
+    export = (
+        b'<rss xmlns:wp="http://wordpress.org/export/1.1/" '
+        b'xmlns:excerpt="http://wordpress.org/export/1.1/excerpt/"><channel>'
+        b"<wp:wxr_version>1.1</wp:wxr_version><item><wp:post_id>7</wp:post_id>"
+        b"<wp:post_type>post</wp:post_type><excerpt:encoded>Short</excerpt:encoded>"
+        b"<wp:post_date_gmt>2011-02-03 04:05:06</wp:post_date_gmt></item></channel></rss>"
+    )
+    channel, item = read_wxr(io.BytesIO(export))
+    assert channel.wxr_version == "1.1"
+    assert (item.wordpress_id, item.post_type, item.excerpt) == ("7", "post", "Short")
+    assert str(item.date_gmt) == "2011-02-03 04:05:06+00:00"

@@ -48,7 +48,7 @@ def imported(uploads):
 
 def test_first_run_counts_each_kind_with_reasons(imported):
     assert imported.summary_line("post") == {
-        "created": 6, "updated": 0, "unchanged": 0, "skipped": 2, "failed": 0,
+        "created": 7, "updated": 0, "unchanged": 0, "skipped": 2, "failed": 0,
     }  # fmt: skip
     assert imported.summary_line("attachment")["created"] == 2
     assert imported.summary_line("attachment")["skipped"] == 3
@@ -68,7 +68,7 @@ def test_second_run_changes_nothing(imported, uploads):
     second = run_import(SITE_EXPORT, "--uploads", str(uploads))
     assert second.status == 0, second.output
     assert snapshot() == before
-    for kind, count in [("post", 6), ("attachment", 2), ("author", 2), ("category", 3)]:
+    for kind, count in [("post", 7), ("attachment", 2), ("author", 2), ("category", 3)]:
         counts = second.summary_line(kind)
         assert counts["unchanged"] == count, (kind, second.output)
         assert counts["created"] == counts["updated"] == counts["failed"] == 0
@@ -164,8 +164,17 @@ def test_draft_scheduled_and_private_posts(imported, client):
     response = client.get(private.url)
     assert response.status_code == 302 and "login" in response["Location"]
 
+    members = article(209)
+    assert members.live
+    restriction = PageViewRestriction.objects.get(page=members)
+    assert (restriction.restriction_type, restriction.password) == ("password", "quay2025")
+    # An excerpt too long for a deck is shortened there and kept whole as the summary.
+    assert len(members.deck) <= 300 and members.deck.endswith("…")
+    assert members.search_description.endswith("near the ferry berths.")
+    assert members.deck[:-1] in members.search_description
+
     listed = {a.pk for a in ArticlePage.objects.for_listing()}
-    assert {draft.pk, scheduled.pk, private.pk}.isdisjoint(listed)
+    assert {draft.pk, scheduled.pk, private.pk, members.pk}.isdisjoint(listed)
     assert {article(201).pk, article(202).pk, article(203).pk} <= listed
 
 
@@ -207,7 +216,7 @@ def test_a_changed_post_is_updated_in_place(imported, uploads, tmp_path):
     run = run_import(changed, "--uploads", str(uploads))
     assert run.status == 0
     assert run.summary_line("post")["updated"] == 1
-    assert run.summary_line("post")["unchanged"] == 5
+    assert run.summary_line("post")["unchanged"] == 6
     assert Page.objects.count() == pages
     assert article(201).title == "Storm shuts the north mole"
     assert str(article(201).first_published_at) == "2025-08-14 07:30:00+00:00"

@@ -24,7 +24,7 @@ def test_dry_run_prints_the_plan_and_saves_nothing(uploads, settings):
     assert "create article “Storm closes the north mole” (published) in Harbour" in run.output
     assert "create article “Budget draft: new breakwater” (draft) in Town Council" in run.output
     assert "create image 2025/08/storm-quay.jpg" in run.output
-    assert run.summary_line("post")["created"] == 6
+    assert run.summary_line("post")["created"] == 7
     assert Page.objects.count() == pages
     assert get_image_model().objects.count() == images
     assert not ImportRecord.objects.exists() and not Redirect.objects.exists()
@@ -40,7 +40,7 @@ def test_one_bad_post_is_listed_and_the_rest_imported(uploads, tmp_path):
     run = run_import(export, "--uploads", str(uploads))
     assert run.status == 1
     assert run.summary_line("post") == {
-        "created": 5, "updated": 0, "unchanged": 0, "skipped": 2, "failed": 1,
+        "created": 6, "updated": 0, "unchanged": 0, "skipped": 2, "failed": 1,
     }  # fmt: skip
     assert "post 205 “Breakwater Breakwater" in run.output
     assert "title over 255 characters" in run.output
