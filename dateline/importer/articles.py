@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction
 
 from dateline.news.models import ArticleAuthor, ArticlePage, SectionPage
 
-from .content import Converter, image_src_candidates
+from .content import Converter, image_src_candidates, text_of_html
 from .indexing import indexes_held_back, update_indexes
 from .media import url_key
 from .models import ImportedArticleFlags
@@ -94,7 +94,7 @@ class PostImporter:
         if state is None:
             ctx.summary.record("post", "failed", label, f"unknown status “{item.status}”")
             return
-        title = " ".join(item.title.split()) or f"Untitled (WordPress post {item.wordpress_id})"
+        title = text_of_html(item.title) or f"Untitled (WordPress post {item.wordpress_id})"
         if len(title) > TITLE_LIMIT:
             ctx.summary.record("post", "failed", label, f"title over {TITLE_LIMIT} characters")
             return
@@ -102,7 +102,7 @@ class PostImporter:
         conversion = self.converter.convert(item.content)
         for warning in conversion.warnings:
             ctx.summary.warn("post", label, warning)
-        excerpt = " ".join(item.excerpt.split())
+        excerpt = text_of_html(item.excerpt)
         deck = shorten(excerpt or conversion.first_text() or title, DECK_LIMIT)
         section_pk = section_for(item.categories[0] if item.categories else UNCATEGORIZED, ctx)
         # Further categories are kept as tags: sections hold an article once.

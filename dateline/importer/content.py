@@ -92,6 +92,14 @@ def plain_text(node):
     return " ".join(text.split())
 
 
+def text_of_html(html):
+    """What a browser shows for a WordPress title or excerpt: entities decoded,
+    tags gone (WordPress prints both into its pages as they are stored)."""
+    if "<" not in html and "&" not in html:
+        return " ".join(html.split())
+    return plain_text(BeautifulSoup(html, "html.parser"))
+
+
 def sanitise_rich_text(html):
     """Rich text reduced to what the body allows; "" when no words remain."""
     cleaned = RICH_TEXT_CLEANER.clean(html).strip()

@@ -1,5 +1,6 @@
 """Categories to sections, tags to tags, WordPress users to author profiles."""
 
+import html
 from urllib.parse import unquote
 
 from django.db import transaction
@@ -23,8 +24,10 @@ def _publish(page):
 def import_category(term, ctx):
     """A category becomes a section under the front page; a section the newsroom
     already has with the same slug is used as it is."""
-    slug = unquote(term.slug) or term.name
-    name = term.name or slug
+    # WordPress stores term names HTML-escaped ("Food &amp; Drink").
+    name = html.unescape(term.name)
+    slug = unquote(term.slug) or name
+    name = name or slug
     if len(name) > TITLE_LIMIT:
         ctx.summary.record("category", "failed", slug, f"name longer than {TITLE_LIMIT} characters")
         return None
@@ -60,7 +63,7 @@ def import_category(term, ctx):
 
 
 def import_tag(term, ctx):
-    name = term.name or unquote(term.slug)
+    name = html.unescape(term.name) or unquote(term.slug)
     if len(name) > TAG_NAME_LIMIT:
         ctx.summary.record("tag", "failed", name, f"longer than {TAG_NAME_LIMIT} characters")
         return None
@@ -84,7 +87,7 @@ def import_tag(term, ctx):
 
 def author_name(author):
     full = f"{author.first_name} {author.last_name}".strip()
-    return author.display_name or full or author.login
+    return html.unescape(author.display_name or full or author.login).strip()
 
 
 def import_author(author, ctx):

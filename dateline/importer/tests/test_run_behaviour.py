@@ -112,3 +112,10 @@ def test_headings_too_long_for_a_subheading_keep_every_word():
     result = convert(f"<h2>{heading}</h2><h4>Minor</h4>")
     assert result.blocks[0] == {"type": "paragraph", "value": f"<p><b>{heading.strip()}</b></p>"}
     assert result.blocks[1] == {"type": "heading", "value": {"text": "Minor", "level": "h3"}}
+
+
+def test_titles_and_excerpts_read_as_wordpress_showed_them():
+    from dateline.importer.content import text_of_html
+
+    assert text_of_html("Q&amp;A: <em>why</em>  the 3 &lt; 5 rule") == "Q&A: why the 3 < 5 rule"
+    assert text_of_html("Plain  title") == "Plain title"
