@@ -73,12 +73,15 @@ def source_of(channel):
 
 
 class WordPressImport:
-    def __init__(self, path, uploads=None, dry_run=False, on_progress=None, on_phase=None):
+    def __init__(
+        self, path, uploads=None, dry_run=False, on_progress=None, on_phase=None, on_item=None
+    ):
         self.path = Path(path)
         self.uploads = Path(uploads) if uploads else None
         self.dry_run = dry_run
         self.on_progress = on_progress or (lambda n: None)
         self.on_phase = on_phase or (lambda name, total: None)
+        self.on_item = on_item or (lambda kind: None)
         self.summary = Summary()
         self.ctx = None
 
@@ -140,6 +143,7 @@ class WordPressImport:
 
     def each(self, kind, label, step, record):
         """One object, in its own transaction: all of it is written, or none."""
+        self.on_item(kind)
         caches = (self.ctx.sections, self.ctx.tags, self.ctx.authors)
         known = [set(cache) for cache in caches]
         try:

@@ -31,6 +31,13 @@ def test_dry_run_prints_the_plan_and_saves_nothing(uploads, settings):
     assert sorted(p.name for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()) == media_before
 
 
+def test_progress_bar_counts_each_pass(tmp_path):
+    run = run_import(SITE_EXPORT, "--progress", "always")
+    assert run.status == 0
+    assert "Checking: 100%" in run.output
+    assert "Posts: 100%" in run.output and "9 posts" in run.output
+
+
 def test_one_bad_post_is_listed_and_the_rest_imported(uploads, tmp_path):
     long_title = "Breakwater " * 30  # 330 characters: more than a headline may hold
     export = tmp_path / "export.xml"

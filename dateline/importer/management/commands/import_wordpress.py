@@ -17,10 +17,11 @@ class Progress:
     """A byte-count bar per pass over the file; silent when not on a terminal."""
 
     def __init__(self, stream, enabled):
-        self.stream, self.enabled, self.bar = stream, enabled, None
+        self.stream, self.enabled, self.bar, self.items = stream, enabled, None, 0
 
     def phase(self, name, total):
         self.close()
+        self.items = 0
         self.bar = tqdm(
             total=total,
             desc=name,
@@ -28,8 +29,14 @@ class Progress:
             unit_scale=True,
             file=self.stream,
             disable=not self.enabled,
-            leave=False,
+            leave=True,
         )
+
+    def item(self, kind):
+        """Show how many objects of the current pass were handled, e.g. "1,204 posts"."""
+        self.items += 1
+        if self.bar is not None and not self.bar.disable:
+            self.bar.set_postfix_str(f"{self.items:,} {kind}s", refresh=False)
 
     def advance(self, count):
         if self.bar is not None:
@@ -64,11 +71,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, export, uploads, dry_run, progress, **options):
-        err = sys.stderr
+        # The stream under Django's wrapper, which would end every bar update with a newline.
+        err = getattr(self.stderr, "_out", sys.stderr)
         enabled = {"always": True, "never": False}.get(progress, err.isatty())
         bar = Progress(err, enabled)
         job = WordPressImport(
-            export, uploads=uploads, dry_run=dry_run, on_progress=bar.advance, on_phase=bar.phase
+            export,
+            uploads=uploads,
+            dry_run=dry_run,
+            on_progress=bar.advance,
+            on_phase=bar.phase,
+            on_item=bar.item,
         )
         try:
             summary = job.run()
