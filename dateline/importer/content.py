@@ -251,6 +251,10 @@ class Converter:
         self._add_paragraph(f"<blockquote>{inner}</blockquote>", images_from=tag)
 
     def _figure(self, tag):
+        if tag.find("figure") is not None:
+            # A gallery: a figure of figures, each photo converted in turn.
+            self._walk(tag)
+            return
         image = tag.find("img")
         caption = tag.find("figcaption")
         if image is not None:

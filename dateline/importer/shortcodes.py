@@ -13,6 +13,7 @@ CAPTION = re.compile(r"\[caption(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/caption\]", 
 ATTRIBUTE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 # The photo (possibly linked) at the start of a caption shortcode; the rest is the caption.
 LEADING_IMAGE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
+GALLERY = re.compile(r"\[gallery(?P<attrs>[^\]]*)\]", re.I)
 EMBED = re.compile(r"\[embed[^\]]*\](?P<url>.*?)\[/embed\]", re.S | re.I)
 
 
@@ -38,15 +39,26 @@ def _caption_to_figure(match):
     return f"<figure{data}>{photo}<figcaption>{caption}</figcaption></figure>"
 
 
+def _gallery_to_figures(match):
+    """`[gallery ids="4,5"]` lists attachments; each becomes a figure of its own."""
+    ids = shortcode_attributes(match.group("attrs")).get("ids", "")
+    return "".join(
+        f'<figure data-attachment-id="{n}"><img class="wp-image-{n}" src=""></figure>'
+        for n in (part.strip() for part in ids.split(","))
+        if n.isdigit()
+    )
+
+
 def _embed_to_link(match):
     url = match.group("url").strip()
     return f'<p><a href="{html.escape(url)}">{html.escape(url)}</a></p>'
 
 
 def expand_shortcodes(text):
-    """`[caption]` becomes <figure>, `[embed]` a link; other shortcodes stay as
+    """`[caption]` becomes <figure>, `[gallery]` figures, `[embed]` a link; other shortcodes stay as
     the text they are, so nothing the author wrote disappears."""
     text = CAPTION.sub(_caption_to_figure, text)
+    text = GALLERY.sub(_gallery_to_figures, text)
     return EMBED.sub(_embed_to_link, text)
 
 

@@ -104,6 +104,24 @@ def test_long_caption_is_kept_whole_after_the_figure(photo):
     assert overflow == {"type": "paragraph", "value": f"<p>{caption.strip()}</p>"}
 
 
+def test_galleries_keep_every_photo(photo):
+    block_gallery = """<!-- wp:gallery -->
+<figure class="wp-block-gallery"><!-- wp:image {"id":7} -->
+<figure class="wp-block-image"><img src="a.jpg" alt="One" class="wp-image-7"/></figure>
+<!-- /wp:image --><!-- wp:image {"id":7} -->
+<figure class="wp-block-image"><img src="b.jpg" alt="Two" class="wp-image-7"/>
+<figcaption>Second</figcaption></figure><!-- /wp:image --></figure><!-- /wp:gallery -->"""
+    result = convert(block_gallery, photo)
+    figures = [b["value"] for b in result.blocks]
+    assert [(f["image"]["alt_text"], f["caption"]) for f in figures] == [
+        ("One", "One"),
+        ("Two", "Second"),
+    ]
+    classic = convert('Before\n\n[gallery ids="7,7,x"]\n\nAfter', photo)
+    assert [b["type"] for b in classic.blocks] == ["paragraph", "figure", "figure", "paragraph"]
+    assert classic.blocks[1]["value"]["caption"] == "Summit"
+
+
 def test_blockquote_without_source_stays_in_the_text_with_its_links():
     result = convert('<blockquote><p>See <a href="https://example.org/">this</a>.</p></blockquote>')
     assert result.blocks == [
