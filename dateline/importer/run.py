@@ -9,6 +9,7 @@ rolled back whole and listed, and the rest go on.
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.db import transaction
 from wagtail.models import Site
@@ -69,7 +70,9 @@ def front_page():
 
 
 def source_of(channel):
-    return (channel.base_site_url or channel.link or "wordpress").rstrip("/")[:200]
+    """The exporting site, as host and path: moving it to https does not make a new site."""
+    address = urlsplit(channel.base_site_url or channel.link or "")
+    return (address.netloc + address.path).rstrip("/").lower()[:200] or "wordpress"
 
 
 class WordPressImport:
