@@ -124,3 +124,56 @@ def test_wxr_1_1_reads_like_1_2():
     assert channel.wxr_version == "1.1"
     assert (item.wordpress_id, item.post_type, item.excerpt) == ("7", "post", "Short")
     assert str(item.date_gmt) == "2011-02-03 04:05:06+00:00"
+
+
+class GeneratedExport(io.RawIOBase):
+    """An export of `count` posts of about 2 KB each, made as it is read, so the
+    test measures the reader's memory and not the file's."""
+
+    def __init__(self, count):
+        self.parts = self._parts(count)
+        self.pending = b""
+
+    def _parts(self, count):
+        yield HEADER.encode()
+        body = "<p>" + "Harbour news in many words. " * 70 + "</p>"
+        for n in range(count):
+            yield (
+                f"<item><title>Post {n}</title><wp:post_id>{n}</wp:post_id>"
+                f"<content:encoded xmlns:content='http://purl.org/rss/1.0/modules/content/'>"
+                f"<![CDATA[{body}]]></content:encoded></item>\n"
+            ).encode()
+        yield b"</channel></rss>"
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while len(self.pending) < len(buffer):
+            part = next(self.parts, None)
+            if part is None:
+                break
+            self.pending += part
+        size = min(len(buffer), len(self.pending))
+        buffer[:size], self.pending = self.pending[:size], self.pending[size:]
+        return size
+
+
+def test_reader_memory_does_not_grow_with_the_export():
+    import tracemalloc
+
+    def peak_while_reading(count):
+        tracemalloc.start()
+        try:
+            last = None
+            for last in read_wxr(io.BufferedReader(GeneratedExport(count))):  # noqa: B007
+                pass
+            return tracemalloc.get_traced_memory()[1], last
+        finally:
+            tracemalloc.stop()
+
+    small_peak, _ = peak_while_reading(200)
+    large_peak, last = peak_while_reading(4000)  # about 8 MB of posts
+    assert last.wordpress_id == "3999" and len(last.content) > 1900
+    assert large_peak < small_peak * 1.5 + 256 * 1024, (small_peak, large_peak)
+    assert large_peak < 2 * 1024 * 1024
