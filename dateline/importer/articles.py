@@ -81,8 +81,8 @@ class PostImporter:
                 return images[wordpress_id]
         return None
 
-    def __call__(self, item, ctx=None):
-        ctx, label = self.ctx, post_label(item)
+    def __call__(self, item, ctx):
+        label = post_label(item)
         if item.post_type != "post":
             reason = f"a WordPress {item.post_type or 'item'}, not a post"
             ctx.summary.record("post", "skipped", label, reason)
