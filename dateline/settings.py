@@ -228,5 +228,31 @@ DATELINE_PAGE_SIZE = int(os.environ.get("DATELINE_PAGE_SIZE", "12"))
 # Where editors sign in; configurable so the admin is not at a guessable path.
 DATELINE_ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
 
+# Reader comments (dateline/comments, docs/comments.md).
+import json  # noqa: E402 - kept with the comment settings, the only user
+
+COMMENTS_MIN_SECONDS_TO_SUBMIT = int(os.environ.get("COMMENTS_MIN_SECONDS_TO_SUBMIT", "3"))
+COMMENTS_FORM_MAX_AGE = int(os.environ.get("COMMENTS_FORM_MAX_AGE", str(24 * 3600)))
+COMMENTS_LINK_MAX_AGE = int(os.environ.get("COMMENTS_LINK_MAX_AGE", str(3 * 24 * 3600)))
+COMMENTS_IP_RETENTION_DAYS = int(os.environ.get("COMMENTS_IP_RETENTION_DAYS", "30"))
+COMMENTS_TRASH_RETENTION_DAYS = int(os.environ.get("COMMENTS_TRASH_RETENTION_DAYS", "30"))
+# {"ip": [[count, seconds], ...], "email": [...]}; COMMENTS_RATE_LIMITS='{"ip": []}' lifts them.
+COMMENTS_RATE_LIMITS = json.loads(
+    os.environ.get("COMMENTS_RATE_LIMITS")
+    or '{"ip": [[5, 60], [60, 3600]], "email": [[3, 60], [30, 86400]]}'
+)
+COMMENTS_POLICY = {
+    "premoderate_all": env_bool("COMMENTS_PREMODERATE_ALL", False),
+    "verify_first_time": env_bool("COMMENTS_VERIFY_FIRST_TIME", True),
+    "hold_link_count": int(os.environ.get("COMMENTS_HOLD_LINK_COUNT", "2")),
+    "close_after_days": int(os.environ["COMMENTS_CLOSE_AFTER_DAYS"])
+    if os.environ.get("COMMENTS_CLOSE_AFTER_DAYS")
+    else None,
+    "disallowed_words": env_list("COMMENTS_DISALLOWED_WORDS", []),
+}
+# "each": a mail per pending comment; "digest": `dateline send_comment_digest` (cron); "off".
+COMMENTS_MODERATOR_MAIL = os.environ.get("COMMENTS_MODERATOR_MAIL", "each")
+MIDDLEWARE += ["dateline.comments.middleware.PrivateCommentViewMiddleware"]
+
 # WordPress short links (/?p=123) to imported articles (docs/wordpress-import.md).
 MIDDLEWARE += ["dateline.importer.middleware.WordPressShortLinkMiddleware"]

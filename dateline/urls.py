@@ -14,6 +14,7 @@ urlpatterns = [
     path(settings.DATELINE_ADMIN_PATH, include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("tags/<str:slug>/", news_views.tag_page, name="tag"),
+    path("comments/", include("dateline.comments.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -135,3 +135,24 @@ def open_reader_page(browser, reader_server):
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _wagtail_initial_rows(request):
+    """Put back the rows Wagtail's migrations create (the root page and
+    collection, the default locale) when a flush removed them and serialized
+    rollback did not restore them: after non-browser tests in the same run it
+    does not (seen with pytest-django 4.14 on SQLite), and every page-tree
+    fixture needs them."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=language)
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")

@@ -1,10 +1,73 @@
 from django import template
+from django.conf import settings
 
-from dateline.comments.forms import CommentForm
+from dateline.comments.forms import COMMENT_MAX_LENGTH, CommentForm
+from dateline.comments.models import Comment, Status
+from dateline.comments.moderation import policy_for
+from dateline.comments.text import render_body, safe_website
+from dateline.comments.threads import thread_for
+from dateline.comments.tokens import read_posted_token
 
 register = template.Library()
 
 
+def _reply_target(request, article):
+    raw = request.GET.get("replytocom", "") if request else ""
+    if not raw.isdigit():
+        return None
+    return Comment.objects.filter(
+        pk=int(raw), article_id=article.pk, status=Status.APPROVED
+    ).first()
+
+
+def _own_comment(request, article):
+    """The reader's just-posted comment, named by the signed ?posted= in the redirect."""
+    comment_id = read_posted_token(request.GET.get("posted", "")) if request else None
+    if comment_id is None:
+        return None
+    request.shows_private_comment = True
+    return Comment.objects.filter(
+        pk=comment_id, article_id=article.pk, status__in=[Status.PENDING, Status.APPROVED]
+    ).first()
+
+
+@register.inclusion_tag("comments/section.html", takes_context=True)
+def comment_section(context, article):
+    """Comments, the reader's own held comment, and the form or why it is closed."""
+    request = context.get("request")
+    own = _own_comment(request, article)
+    threads, count = thread_for(article, extra=own)
+    reply_to = _reply_target(request, article)
+    form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
+    return {
+        "article": article,
+        "threads": threads,
+        "count": count,
+        "own": own,
+        "closed_reason": policy_for(article).closed_reason(article),
+        "form": form,
+        "reply_to": reply_to,
+        "request": request,
+        "max_length": COMMENT_MAX_LENGTH,
+        "debug": settings.DEBUG,
+    }
+
+
 @register.inclusion_tag("comments/form.html", takes_context=True)
-def comment_form(context, article):
-    return {"form": CommentForm(), "article": article, "request": context.get("request")}
+def comment_form(context, article, form=None, reply_to=None):
+    return {
+        "form": form or CommentForm(),
+        "article": article,
+        "reply_to": reply_to,
+        "request": context.get("request"),
+    }
+
+
+@register.filter
+def comment_html(comment):
+    return render_body(comment.body)
+
+
+@register.filter
+def commenter_website(comment):
+    return safe_website(comment.website)

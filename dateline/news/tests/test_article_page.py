@@ -136,6 +136,8 @@ def test_comment_form_has_the_reference_fields_and_required_markers(page):
         "id_name": "Name *",
         "id_email": "Email *",
         "id_website": "Website",
+        "id_remember": "Save my name, email, and website in this browser for the next time "
+        "I comment.",
     }
     for name in ("comment", "name", "email"):
         assert respond.select_one(f"#id_{name}").has_attr("required")

@@ -1,0 +1,160 @@
+"""A real Dateline server (gunicorn) on a private PostgreSQL database, for the
+comment concurrency test and the comment benchmark.
+
+It creates the database, migrates it, builds a one-article site and serves it
+in a subprocess with the production server, so requests go through the same
+stack readers hit. The database is dropped on exit.
+"""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import psycopg
+
+POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+BUILD_SITE = """
+from dateline.comments.tests.site import build_news_site
+home, section, article = build_news_site()
+print(article.pk)
+"""
+
+
+def postgres_available():
+    try:
+        with psycopg.connect(POSTGRES + "/postgres", connect_timeout=3):
+            return True
+    except psycopg.OperationalError:
+        return False
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class CommentServer:
+    def __init__(self, database, workers=2, threads=8, extra_env=None):
+        self.database = database
+        self.workers = workers
+        self.threads = threads
+        self.port = free_port()
+        self.url = f"{POSTGRES}/{database}"
+        self.var_dir = tempfile.TemporaryDirectory(prefix="dateline-bench-")
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": self.url,
+            "DATELINE_VAR_DIR": self.var_dir.name,
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+            "DJANGO_SETTINGS_MODULE": "dateline.settings",
+            "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+            "COMMENTS_MIN_SECONDS_TO_SUBMIT": "0",
+            "COMMENTS_RATE_LIMITS": json.dumps({"ip": [], "email": []}),
+            "LOG_LEVEL": "ERROR",
+            **(extra_env or {}),
+        }
+        self.process = None
+        self.article_id = None
+
+    def _admin(self, sql):
+        with psycopg.connect(POSTGRES + "/postgres", autocommit=True) as conn:
+            conn.execute(sql)
+
+    def manage(self, *args, input_text=None):
+        return subprocess.run(  # noqa: S603 - our own venv's dateline command
+            [str(BIN / "dateline"), *args],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            input=input_text,
+        ).stdout
+
+    def __enter__(self):
+        self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        self._admin(f'CREATE DATABASE "{self.database}"')
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.article_id = int(self.manage("shell", "-c", BUILD_SITE).strip().splitlines()[-1])
+        self.process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+            [
+                str(BIN / "gunicorn"),
+                "dateline.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--backlog",
+                "2048",
+            ],
+            env=self.env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if self.request("GET", "/world/quota-talks/")[0] == 200:
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("the server did not start: " + self.process.stderr.read1().decode())
+
+    def __exit__(self, *exc):
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+        self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+        self.var_dir.cleanup()
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            conn.close()
+
+    def form_token(self):
+        status, _, body = self.request("GET", "/comments/token/")
+        assert status == 200, status
+        return json.loads(body)["token"]
+
+    def post_comment(self, token, **fields):
+        data = {
+            "comment": "A comment from the load test.",
+            "name": "Load Tester",
+            "email": "load@example.org",
+            "form_token": token,
+            **fields,
+        }
+        return self.request(
+            "POST",
+            f"/comments/post/{self.article_id}/",
+            body=urlencode(data),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"http://127.0.0.1:{self.port}",
+            },
+        )
+
+    def sql(self, query, params=None):
+        with psycopg.connect(self.url) as conn:
+            cursor = conn.execute(query, params)
+            return cursor.fetchall() if cursor.description else []

@@ -1,0 +1,184 @@
+"""The moderation policy: what happens to a comment, declared as data.
+
+In the spirit of django-contrib-comments' CommentModerator: a policy is an
+object with settings, and a fixed list of rules reads those settings. The
+site default comes from settings (COMMENTS_POLICY); a `CommentPolicyOverride`
+on the front page, a section or an article changes any field for everything
+below it, the nearest page winning.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, fields, replace
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import CommentPolicyOverride, Status
+from .text import count_links
+
+HOLD, REJECT = "hold", "reject"
+
+
+@dataclass(frozen=True)
+class CommentPolicy:
+    comments_open: bool = True
+    premoderate_all: bool = False
+    verify_first_time: bool = True
+    hold_link_count: int = 2
+    close_after_days: int | None = None
+    disallowed_words: tuple[str, ...] = ()
+    disallowed_action: str = HOLD
+    # Hold when the local classifier thinks a comment is at least this likely spam.
+    spam_hold_score: float = 0.9
+
+    def closed_reason(self, article, now=None):
+        """Why readers can no longer comment on `article`, or "" if they can."""
+        if not self.comments_open:
+            return "Comments are closed on this article."
+        published = article.first_published_at
+        if self.close_after_days is not None and published is not None:
+            closes_at = published + timedelta(days=self.close_after_days)
+            if (now or timezone.now()) >= closes_at:
+                return (
+                    f"Comments are closed: this article is more than "
+                    f"{self.close_after_days} days old."
+                )
+        return ""
+
+
+def site_default_policy():
+    configured = getattr(settings, "COMMENTS_POLICY", {}) or {}
+    known = {f.name for f in fields(CommentPolicy)}
+    values = {k: v for k, v in configured.items() if k in known}
+    if "disallowed_words" in values:
+        values["disallowed_words"] = tuple(values["disallowed_words"])
+    return CommentPolicy(**values)
+
+
+def _override_values(override):
+    values = {}
+    for name in ("comments_open", "premoderate_all", "verify_first_time"):
+        value = getattr(override, name)
+        if value is not None:
+            values[name] = value
+    for name in ("hold_link_count", "close_after_days"):
+        value = getattr(override, name)
+        if value is not None:
+            values[name] = value
+    words = tuple(w.strip() for w in override.disallowed_words.splitlines() if w.strip())
+    if words:
+        values["disallowed_words"] = words
+    if override.disallowed_action:
+        values["disallowed_action"] = override.disallowed_action
+    return values
+
+
+def policy_for(article):
+    """The site default, changed by overrides from the front page down to `article`."""
+    policy = site_default_policy()
+    paths = [article.path[: i * article.steplen] for i in range(1, article.depth + 1)]
+    overrides = CommentPolicyOverride.objects.filter(page__path__in=paths).select_related("page")
+    for override in sorted(overrides, key=lambda o: o.page.depth):
+        policy = replace(policy, **_override_values(override))
+    return policy
+
+
+@dataclass
+class Submission:
+    """A comment about to be stored, with what the rules need to know about it."""
+
+    name: str
+    email: str
+    website: str
+    body: str
+    commenter_trusted: bool = False
+    spam_score: float | None = None
+    spam_reason: str = ""
+
+
+@dataclass
+class Verdict:
+    status: str = Status.APPROVED
+    reasons: list[str] = field(default_factory=list)
+    rejected: str = ""
+    needs_verification: bool = False
+
+
+def _fold(text):
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+class DisallowedWords:
+    def __call__(self, policy, submission, verdict):
+        if not policy.disallowed_words:
+            return
+        haystack = _fold(
+            " ".join([submission.name, submission.email, submission.website, submission.body])
+        )
+        found = [
+            word
+            for word in policy.disallowed_words
+            if re.search(r"(?<!\w)" + re.escape(_fold(word)) + r"(?!\w)", haystack)
+        ]
+        if not found:
+            return
+        if policy.disallowed_action == REJECT:
+            verdict.rejected = (
+                "Your comment contains words this site does not publish. "
+                "Please rephrase it and post again."
+            )
+        else:
+            verdict.reasons.append("Contains disallowed words: " + ", ".join(found))
+
+
+class PremoderateAll:
+    def __call__(self, policy, submission, verdict):
+        if policy.premoderate_all:
+            verdict.reasons.append("Every comment here waits for a moderator.")
+
+
+class FirstTimeCommenter:
+    def __call__(self, policy, submission, verdict):
+        if policy.verify_first_time and not submission.commenter_trusted:
+            verdict.needs_verification = True
+            verdict.reasons.append(
+                "First comment from this email address (or from a browser that has not "
+                "confirmed it): a confirmation link was emailed."
+            )
+
+
+class LinkCount:
+    def __call__(self, policy, submission, verdict):
+        links = count_links(submission.body)
+        if policy.hold_link_count and links >= policy.hold_link_count:
+            verdict.reasons.append(
+                f"Contains {links} links (comments with {policy.hold_link_count} or more are held)."
+            )
+
+
+class SpamScore:
+    def __call__(self, policy, submission, verdict):
+        score = submission.spam_score
+        if score is not None and score >= policy.spam_hold_score:
+            verdict.reasons.append(
+                f"Spam score {score:.2f}: {submission.spam_reason or 'looks like past spam'}"
+            )
+
+
+class Moderator:
+    """Runs each rule in turn; any reason holds the comment, any rejection refuses it."""
+
+    rules = (DisallowedWords(), PremoderateAll(), FirstTimeCommenter(), LinkCount(), SpamScore())
+
+    def __init__(self, policy):
+        self.policy = policy
+
+    def judge(self, submission):
+        verdict = Verdict()
+        for rule in self.rules:
+            rule(self.policy, submission, verdict)
+        if verdict.reasons:
+            verdict.status = Status.PENDING
+        return verdict

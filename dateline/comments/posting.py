@@ -1,0 +1,160 @@
+"""Accepting a comment: every check a submission passes before its row is committed.
+
+A reader is told a comment was received only once its row is committed; the
+same form submitted twice (double click, retry, back-and-resubmit) finds the
+row its idempotency key already made, and creates no second one.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import spam, tasks
+from .forms import PARENT_GONE
+from .models import MAX_DEPTH, Comment, Status, TrustedCommenter
+from .moderation import Moderator, Submission, policy_for
+from .ratelimit import over_limit
+from .tokens import COMMENTER_COOKIE_SALT, FormTokenError, read_form_token
+from .verification import COMMENTER_COOKIE
+
+DUPLICATE_WINDOW = timedelta(days=1)
+
+
+@dataclass
+class Outcome:
+    """What became of a submission. `kind` is one of:
+    created, already_received, discarded (a bot), resubmit (check and post
+    again), limited, rejected, invalid (form errors)."""
+
+    kind: str
+    comment: Comment | None = None
+    message: str = ""
+
+    @property
+    def accepted(self):
+        return self.kind in {"created", "already_received"}
+
+
+def client_ip(request):
+    # Behind nginx, gunicorn's --forwarded-allow-ips makes REMOTE_ADDR the client.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def browser_confirmed_email(request):
+    value = request.get_signed_cookie(COMMENTER_COOKIE, default=None, salt=COMMENTER_COOKIE_SALT)
+    return value.lower() if isinstance(value, str) else ""
+
+
+def is_trusted(email, request):
+    if browser_confirmed_email(request) != email.lower():
+        return False
+    trusted = TrustedCommenter.objects.filter(email__iexact=email).first()
+    return bool(trusted and trusted.is_trusted)
+
+
+def place_reply(article, parent_id):
+    """The comment a reply hangs under, respecting the depth cap; None if top level."""
+    if not parent_id:
+        return None
+    parent = Comment.objects.filter(
+        pk=parent_id, article_id=article.pk, status=Status.APPROVED
+    ).first()
+    if parent is None:
+        return False
+    if parent.depth >= MAX_DEPTH:
+        return parent.parent
+    return parent
+
+
+def submit(article, form, request):
+    if form.is_bot():
+        return Outcome("discarded")
+    policy = policy_for(article)
+    closed = policy.closed_reason(article)
+    if closed:
+        return Outcome("rejected", message=closed)
+    try:
+        key = read_form_token(form.data.get("form_token", ""))
+    except FormTokenError as error:
+        return Outcome("resubmit", message=str(error))
+
+    # A repeat of a submission already stored is answered before any limit counts it.
+    existing = Comment.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return Outcome("already_received", existing)
+    if not form.is_valid():
+        return Outcome("invalid")
+    data = form.cleaned_data
+
+    parent = place_reply(article, data.get("parent"))
+    if parent is False:
+        form.add_error(None, PARENT_GONE)
+        return Outcome("invalid")
+
+    ip = client_ip(request)
+    limited = over_limit([("ip", ip), ("email", data["email"])])
+    if limited:
+        return Outcome("limited", message=limited)
+
+    duplicate = (
+        Comment.objects.by_email(data["email"])
+        .filter(
+            article_id=article.pk,
+            body=data["comment"],
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+        )
+        .exclude(status=Status.TRASH)
+        .first()
+    )
+    if duplicate is not None:
+        if duplicate.idempotency_key == key:
+            # This very submission, committed by a copy that arrived a moment earlier.
+            return Outcome("already_received", duplicate)
+        return Outcome("rejected", message="You have already posted this comment here.")
+
+    score, spam_reason = spam.score(data["comment"], data["website"])
+    submission = Submission(
+        name=data["name"],
+        email=data["email"],
+        website=data["website"],
+        body=data["comment"],
+        commenter_trusted=is_trusted(data["email"], request),
+        spam_score=score,
+        spam_reason=spam_reason,
+    )
+    verdict = Moderator(policy).judge(submission)
+    if verdict.rejected:
+        return Outcome("rejected", message=verdict.rejected)
+
+    comment = Comment(
+        article_id=article.pk,
+        parent=parent,
+        depth=(parent.depth + 1) if parent else 0,
+        name=submission.name,
+        email=submission.email,
+        website=submission.website,
+        body=submission.body,
+        status=verdict.status,
+        held_reasons="\n".join(verdict.reasons),
+        spam_score=score,
+        spam_reason=spam_reason[:300],
+        idempotency_key=key,
+        ip_address=ip if settings.COMMENTS_IP_RETENTION_DAYS > 0 else None,
+    )
+    try:
+        with transaction.atomic():
+            comment.save()
+            if verdict.needs_verification:
+                transaction.on_commit(lambda: tasks.send_verification_link.enqueue(comment.pk))
+            if comment.status == Status.PENDING:
+                transaction.on_commit(lambda: tasks.notify_moderators.enqueue(comment.pk))
+    except IntegrityError:
+        # The same submission, arriving at the same moment on another connection.
+        existing = Comment.objects.filter(idempotency_key=key).first()
+        if existing is None:
+            raise
+        return Outcome("already_received", existing)
+    return Outcome("created", comment)

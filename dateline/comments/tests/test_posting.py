@@ -1,0 +1,250 @@
+"""A reader posts a comment: what they see, what is stored, and what is refused."""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from dateline.comments.models import MAX_DEPTH, Comment, CommentPolicyOverride, Status
+from dateline.comments.tokens import mint_form_token
+from dateline.news.tests.html import parse, text
+
+from .conftest import ARTICLE_URL
+
+
+def follow(client, response):
+    assert response.status_code == 303, response.content[:500]
+    return client.get(response["Location"])
+
+
+def test_first_comment_is_held_shown_only_to_its_author_and_mailed_for_confirmation(
+    client, post_comment, outbox, article
+):
+    response = post_comment(comment="First!\n\nSee https://example.org/fish for more.")
+    location = urlsplit(response["Location"])
+    assert location.path == ARTICLE_URL
+    assert response["X-Comment-Outcome"] == "created"
+
+    comment = Comment.objects.get()
+    assert comment.status == Status.PENDING
+    assert comment.held_reason_list[0].startswith("First comment from this email address")
+    assert comment.ip_address == "127.0.0.1"
+
+    own_view = follow(client, response)
+    assert "no-store" in own_view["Cache-Control"] and "private" in own_view["Cache-Control"]
+    page = parse(own_view)
+    held = page.select_one(f"#comment-{comment.pk}")
+    assert "Your comment is awaiting moderation." in text(held)
+    assert text(held.select_one(".comment-author")) == "Ada Reader"
+    paragraphs = held.select(".comment-content p")
+    assert [text(p) for p in paragraphs] == ["First!", "See https://example.org/fish for more."]
+    link = held.select_one(".comment-content a")
+    assert link["href"] == "https://example.org/fish"
+    assert link["rel"] == ["nofollow", "ugc", "noopener"]
+    assert "ada@example.org" not in own_view.content.decode()
+
+    # Everyone else's (cacheable) copy of the article does not show it.
+    public = client.get(ARTICLE_URL)
+    assert "no-store" not in public.get("Cache-Control", "")
+    assert parse(public).select_one(f"#comment-{comment.pk}") is None
+    assert "csrfmiddlewaretoken" not in public.content.decode()
+    assert "Set-Cookie" not in public.headers and "Cookie" not in public.get("Vary", "")
+    assert text(parse(public).select_one(".comments-title")) == "0 comments"
+
+    # The confirmation mail went out after the commit, with a working link.
+    verify_mail = next(m for m in outbox if m.to == ["ada@example.org"])
+    assert "Confirm" in verify_mail.subject
+
+
+def test_approved_comment_is_published_in_place(client, post_comment, settings):
+    settings.COMMENTS_POLICY = {"verify_first_time": False}
+    response = post_comment(name="Björn 🐟 Ólafsson", comment="Great piece 👍🏽 — 日本語も大丈夫")
+    comment = Comment.objects.get()
+    assert comment.status == Status.APPROVED
+    assert comment.name == "Björn 🐟 Ólafsson"
+    assert comment.body == "Great piece 👍🏽 — 日本語も大丈夫"
+    page = parse(follow(client, response))
+    assert "Your comment is published" in text(page.select_one(".comment-notice"))
+    public = parse(client.get(ARTICLE_URL))
+    shown = public.select_one(f"#comment-{comment.pk}")
+    assert text(shown.select_one(".comment-content")) == "Great piece 👍🏽 — 日本語も大丈夫"
+    assert text(public.select_one(".comments-title")) == "1 comment"
+
+
+def test_errors_are_shown_next_to_the_field_with_everything_kept(post_comment):
+    long_comment = "x" * 5001
+    response = post_comment(comment=long_comment, email="not-an-address", website="ftp://x.org")
+    assert response.status_code == 400
+    assert "no-store" in response["Cache-Control"]
+    page = parse(response)
+    comment_field = page.select_one(".field-comment")
+    assert "at most 5000 characters (it has 5001)" in text(comment_field.select_one(".error"))
+    assert page.select_one("#id_comment").string.strip() == long_comment
+    assert "valid email" in text(page.select_one(".field-email .error"))
+    assert page.select_one(".field-website .error") is not None
+    assert page.select_one("#id_name")["value"] == "Ada Reader"
+    assert Comment.objects.count() == 0
+    # The limits are on the form, and the browser is not told to cut text short.
+    assert "up to 5,000 characters" in text(page.select_one(".field-comment .help"))
+    assert not page.select_one("#id_comment").has_attr("maxlength")
+
+
+def test_the_same_submission_twice_makes_one_comment(post_comment):
+    token = mint_form_token()
+    first = post_comment(token=token)
+    second = post_comment(token=token, comment="edited on the retry")
+    assert first["X-Comment-Outcome"] == "created"
+    assert second["X-Comment-Outcome"] == "already_received"
+    assert urlsplit(first["Location"]).fragment == urlsplit(second["Location"]).fragment
+    assert Comment.objects.count() == 1
+
+
+def test_a_bot_filling_the_honeypot_is_discarded_without_a_row(post_comment):
+    response = post_comment(homepage_confirm="http://spam.example")
+    assert response.status_code == 302
+    assert Comment.objects.count() == 0
+
+
+def test_without_javascript_the_reader_confirms_once_and_nothing_is_lost(client, post_comment):
+    response = post_comment(token="", comment="Typed without JavaScript.")
+    assert response.status_code == 200
+    page = parse(response)
+    assert "press “Post Comment” again" in text(page.select_one(".comment-problem-message"))
+    assert page.select_one("#id_comment").string.strip() == "Typed without JavaScript."
+    token = page.select_one("input[name=form_token]")["value"]
+    assert token
+    assert Comment.objects.count() == 0
+    again = post_comment(token=token, comment="Typed without JavaScript.")
+    assert again.status_code == 303
+    assert Comment.objects.get().body == "Typed without JavaScript."
+
+
+def test_a_form_sent_too_fast_or_forged_is_not_accepted(post_comment, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 3
+    too_fast = post_comment()
+    assert "very quick" in text(parse(too_fast).select_one(".comment-problem-message"))
+    forged = post_comment(token="eyJrIjoiYWJjIn0:1abcde:forged")
+    assert forged.status_code == 200
+    assert Comment.objects.count() == 0
+
+
+def test_rate_limits_per_ip_and_per_email_keep_the_text(post_comment, settings):
+    settings.COMMENTS_RATE_LIMITS = {"ip": [(2, 60)], "email": [(50, 60)]}
+    assert post_comment(comment="one").status_code == 303
+    assert post_comment(comment="two").status_code == 303
+    third = post_comment(comment="three")
+    assert third.status_code == 429
+    assert "please post it again a little later" in text(parse(third))
+    assert parse(third).select_one("#id_comment").string.strip() == "three"
+    assert Comment.objects.count() == 2
+
+    settings.COMMENTS_RATE_LIMITS = {"ip": [], "email": [(1, 60)]}
+    assert post_comment(comment="four", email="new@example.org").status_code == 303
+    assert post_comment(comment="five", email="NEW@example.org").status_code == 429
+
+
+def test_a_duplicate_comment_is_refused_politely(post_comment):
+    post_comment(comment="Same words")
+    again = post_comment(comment="Same words")
+    assert again.status_code == 403
+    assert "already posted this comment" in text(parse(again))
+    assert "Same words" in text(parse(again).select_one(".comment-kept"))
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": None, "HTTP_REFERER": "https://evil.example/page"},
+        {"HTTP_ORIGIN": None, "HTTP_SEC_FETCH_SITE": "cross-site"},
+    ],
+)
+def test_cross_site_posts_are_refused(client, article, headers):
+    data = {"comment": "forged", "name": "X", "email": "x@example.org", "form_token": ""}
+    data["form_token"] = mint_form_token()
+    extra = {k: v for k, v in headers.items() if v is not None}
+    response = client.post(f"/comments/post/{article.pk}/", data, **extra)
+    assert response.status_code == 403
+    assert "only be sent from this site" in text(parse(response))
+    assert Comment.objects.count() == 0
+
+
+def test_replies_thread_under_their_parent_and_depth_is_capped(client, post_comment, settings):
+    settings.COMMENTS_POLICY = {"verify_first_time": False}
+    post_comment(comment="top")
+    parent = Comment.objects.get()
+    chain = [parent]
+    for level in range(1, MAX_DEPTH + 2):
+        post_comment(comment=f"level {level}", parent=chain[-1].pk)
+        chain.append(Comment.objects.get(body=f"level {level}"))
+    assert [c.depth for c in chain] == [0, 1, 2, 3, 3]
+    # The reply to the deepest comment sits beside it, under the same parent.
+    assert chain[-1].parent_id == chain[-2].parent_id
+
+    page = parse(client.get(ARTICLE_URL))
+    top = page.select_one(f"#comment-{parent.pk}")
+    nested = top.select_one(f".children #comment-{chain[1].pk} .children #comment-{chain[2].pk}")
+    assert nested is not None
+    reply_link = top.select_one(".comment-reply-link")
+    assert reply_link["href"] == f"?replytocom={parent.pk}#respond"
+
+    reply_page = parse(client.get(ARTICLE_URL + f"?replytocom={parent.pk}"))
+    assert text(reply_page.select_one("#reply-title")).startswith("Reply to Ada Reader")
+    assert reply_page.select_one("input[name=parent]")["value"] == str(parent.pk)
+
+    held = Comment.objects.create(
+        article=parent.article, name="H", email="h@example.org", body="held", idempotency_key="h"
+    )
+    kept = parse(post_comment(token="", comment="a reply, no script", parent=parent.pk))
+    assert text(kept.select_one("#reply-title")).startswith("Reply to Ada Reader")
+    assert kept.select_one("input[name=parent]")["value"] == str(parent.pk)
+
+    refused = post_comment(comment="reply to a held comment", parent=held.pk)
+    assert refused.status_code == 400
+    assert "not available" in text(parse(refused))
+
+
+def test_comments_close_per_article_and_after_an_age(client, post_comment, article):
+    CommentPolicyOverride.objects.create(page=article, comments_open=False)
+    page = parse(client.get(ARTICLE_URL))
+    assert text(page.select_one(".comments-closed")) == "Comments are closed on this article."
+    assert page.select_one("form.comment-form") is None
+    refused = post_comment(comment="Too late?")
+    assert refused.status_code == 403
+    assert "Too late?" in text(parse(refused).select_one(".comment-kept"))
+
+    CommentPolicyOverride.objects.all().delete()
+    section = article.get_parent()
+    CommentPolicyOverride.objects.create(page=section, close_after_days=0)
+    page = parse(client.get(ARTICLE_URL))
+    assert "more than 0 days old" in text(page.select_one(".comments-closed"))
+    assert Comment.objects.count() == 0
+
+
+def test_policy_overrides_hold_and_reject_with_reasons(post_comment, article, news_site):
+    section = article.get_parent()
+    CommentPolicyOverride.objects.create(
+        page=news_site[0], verify_first_time=False, disallowed_words="scam\nfree money"
+    )
+    CommentPolicyOverride.objects.create(page=section, hold_link_count=1)
+    post_comment(comment="Read https://a.example please", email="a@example.org")
+    linked = Comment.objects.get()
+    assert linked.status == Status.PENDING
+    assert linked.held_reason_list == ["Contains 1 links (comments with 1 or more are held)."]
+
+    post_comment(name="FREE Money Bot", comment="hello", email="b@example.org")
+    worded = Comment.objects.get(email="b@example.org")
+    assert worded.held_reason_list == ["Contains disallowed words: free money"]
+
+    CommentPolicyOverride.objects.filter(page=article).delete()
+    CommentPolicyOverride.objects.create(page=article, disallowed_action="reject")
+    rejected = post_comment(comment="what a scam", email="c@example.org")
+    assert rejected.status_code == 403
+    assert "does not publish" in text(parse(rejected))
+    assert not Comment.objects.filter(email="c@example.org").exists()
+
+    CommentPolicyOverride.objects.filter(page=article).update(premoderate_all=True)
+    post_comment(comment="plain words", email="d@example.org")
+    assert Comment.objects.get(email="d@example.org").held_reason_list == [
+        "Every comment here waits for a moderator."
+    ]
