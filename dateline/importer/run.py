@@ -3,8 +3,8 @@
 The file is read three times, each time streamed: first to check that it is
 well-formed and safe (so a broken file imports nothing), then for authors,
 categories, tags and attachments, then for posts, which refer to all of
-those. Every object is written in its own transaction: one that fails is
-rolled back whole and listed, and the rest go on.
+those, each followed by its comments. Every object is written in its own
+transaction: one that fails is rolled back whole and listed, and the rest go on.
 """
 
 from dataclasses import dataclass, field
@@ -17,6 +17,7 @@ from wagtail.models import Site
 from dateline.news.models import HomePage
 
 from .articles import PostImporter, post_label
+from .comments import comment_label, import_comment, in_thread_order
 from .media import import_attachment
 from .records import Ledger
 from .summary import Summary
@@ -143,6 +144,10 @@ class WordPressImport:
         for record in self.stream("Posts"):
             if isinstance(record, Item) and record.post_type != "attachment":
                 self.each("post", post_label(record), import_post, record)
+                # Each comment on its own: one that fails leaves its post and the rest.
+                for comment in in_thread_order(record.comments):
+                    label = comment_label(record, comment)
+                    self.each("comment", label, import_comment, (record, comment))
 
     def each(self, kind, label, step, record):
         """One object, in its own transaction: all of it is written, or none."""
