@@ -35,7 +35,7 @@ def test_progress_bar_counts_each_pass(tmp_path):
     run = run_import(SITE_EXPORT, "--progress", "always")
     assert run.status == 0
     assert "Checking: 100%" in run.output
-    assert "Posts: 100%" in run.output and "9 posts" in run.output
+    assert "Posts: 100%" in run.output and "9 posts, 5 comments" in run.output
 
 
 def test_one_bad_post_is_listed_and_the_rest_imported(uploads, tmp_path):

@@ -1,6 +1,7 @@
 """`dateline import-wordpress export.xml --uploads wp-content/uploads [--dry-run]`"""
 
 import sys
+from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -17,11 +18,11 @@ class Progress:
     """A byte-count bar per pass over the file; silent when not on a terminal."""
 
     def __init__(self, stream, enabled):
-        self.stream, self.enabled, self.bar, self.items = stream, enabled, None, 0
+        self.stream, self.enabled, self.bar, self.items = stream, enabled, None, Counter()
 
     def phase(self, name, total):
         self.close()
-        self.items = 0
+        self.items = Counter()
         self.bar = tqdm(
             total=total,
             desc=name,
@@ -33,10 +34,11 @@ class Progress:
         )
 
     def item(self, kind):
-        """Show how many objects of the current pass were handled, e.g. "1,204 posts"."""
-        self.items += 1
+        """Show how many objects of each kind the pass handled, e.g. "1,204 posts, 310 comments"."""
+        self.items[kind] += 1
         if self.bar is not None and not self.bar.disable:
-            self.bar.set_postfix_str(f"{self.items:,} {kind}s", refresh=False)
+            counts = ", ".join(f"{count:,} {name}s" for name, count in self.items.items())
+            self.bar.set_postfix_str(counts, refresh=False)
 
     def advance(self, count):
         if self.bar is not None:
