@@ -71,3 +71,37 @@ def test_second_run_keeps_moderators_decisions(first_run, uploads):
     assert Comment.objects.filter(article__title="Storm closes the north mole").count() == 5
     pending.refresh_from_db()
     assert pending.status == Status.APPROVED
+
+
+def comment_xml(n, parent):
+    return (
+        f"<wp:comment><wp:comment_id>{n}</wp:comment_id><wp:comment_author>Reader {n}"
+        f"</wp:comment_author><wp:comment_author_email>r{n}@example.org</wp:comment_author_email>"
+        f"<wp:comment_date_gmt>2025-08-1{n} 08:00:00</wp:comment_date_gmt>"
+        f"<wp:comment_content>Reply number {n}</wp:comment_content>"
+        f"<wp:comment_approved>1</wp:comment_approved><wp:comment_parent>{parent}"
+        f"</wp:comment_parent></wp:comment>"
+    )
+
+
+def test_deep_threads_in_any_order(tmp_path):
+    """A chain five replies deep, listed newest first: replies past our deepest
+    level sit beside their parent, and nothing is lost or reordered."""
+    comments = "".join(comment_xml(n, n - 1 if n > 1 else 0) for n in range(5, 0, -1))
+    export = tmp_path / "deep.xml"
+    export.write_text(
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        "<wp:base_site_url>https://deep.example</wp:base_site_url>"
+        "<item><title>Deep thread</title><wp:post_id>1</wp:post_id>"
+        "<wp:post_type>post</wp:post_type><wp:status>publish</wp:status>"
+        "<wp:post_date_gmt>2025-08-01 08:00:00</wp:post_date_gmt>"
+        f"{comments}</item></channel></rss>"
+    )
+    run = run_import(export)
+    assert run.status == 0, run.output
+    assert run.summary_line("comment")["created"] == 5
+    chain = [imported_comment(n) for n in range(1, 6)]
+    assert [c.depth for c in chain] == [0, 1, 2, 3, 3]
+    assert chain[4].parent == chain[2]  # beside reply 4, under reply 3
+    assert [c.body for c in chain] == [f"Reply number {n}" for n in range(1, 6)]
