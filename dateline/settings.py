@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dateline.comments",
     "dateline.demo",
     "dateline.checks",
+    "dateline.importer",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -408,3 +409,6 @@ COMMENTS_POLICY = {
 # "each": a mail per pending comment; "digest": `dateline send_comment_digest` (cron); "off".
 COMMENTS_MODERATOR_MAIL = os.environ.get("COMMENTS_MODERATOR_MAIL", "each")
 MIDDLEWARE += ["dateline.comments.middleware.PrivateCommentViewMiddleware"]
+
+# WordPress short links (/?p=123) to imported articles (docs/wordpress-import.md).
+MIDDLEWARE += ["dateline.importer.middleware.WordPressShortLinkMiddleware"]

@@ -39,19 +39,9 @@ def browser():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message + " (required under CI)")
         pytest.skip(message)
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs the tests in a new context, where Django opens
-    # new connection wrappers. When other tests set the database up first, the
-    # new wrappers lack the contents serialized_rollback restores, so hand them on.
-    serialized = {
-        alias: connections[alias].__dict__.get("_test_serialized_contents") for alias in connections
-    }
     with sync_playwright() as playwright:
-        for alias, contents in serialized.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

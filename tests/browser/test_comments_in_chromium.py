@@ -11,7 +11,7 @@ from dateline.comments.models import Comment, Status
 from dateline.comments.tests.hostile import SCRIPTS
 from dateline.comments.tests.site import ARTICLE_URL, build_news_site
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long moderator passphrase"
 
 

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "a long editor password"
 

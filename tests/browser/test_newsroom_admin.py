@@ -16,7 +16,7 @@ from django.utils import timezone
 from dateline.news.models import ArticlePage, SectionPage
 from dateline.newsroom.roles import setup_roles
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct horse 42"
 SLUG = "lighthouse-keepers-vote-to-strike"
 CORRECTION = "An earlier version said the strike would last a month."
