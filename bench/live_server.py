@@ -1,4 +1,4 @@
-"""A real Dateline server (gunicorn) on a private PostgreSQL database, for the
+"""A real Dateline server (`dateline serve`) on a private PostgreSQL database, for the
 comment concurrency test and the comment benchmark.
 
 It creates the database, migrates it, builds a one-article site and serves it
@@ -88,18 +88,16 @@ class CommentServer:
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
         self.article_id = int(self.manage("shell", "-c", BUILD_SITE).strip().splitlines()[-1])
-        self.process = subprocess.Popen(  # noqa: S603 - our own venv's gunicorn
+        self.process = subprocess.Popen(  # noqa: S603 - our own venv's production server
             [
-                str(BIN / "gunicorn"),
-                "dateline.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
+                str(BIN / "dateline"),
+                "serve",
+                "--port",
+                str(self.port),
                 "--workers",
                 str(self.workers),
                 "--threads",
                 str(self.threads),
-                "--backlog",
-                "2048",
             ],
             env=self.env,
             cwd=ROOT,
@@ -127,7 +125,8 @@ class CommentServer:
         try:
             conn.request(method, path, body=body, headers=headers or {})
             response = conn.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
+            # Header names are case-insensitive (Granian sends them in lower case).
+            return response.status, response.msg, response.read()
         finally:
             conn.close()
 

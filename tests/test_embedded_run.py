@@ -1,7 +1,7 @@
 """What a new user's `make run` does, step by step, against a fresh var/ folder.
 
 These run the real commands in subprocesses (migrate, collectstatic,
-load_demo, serve through gunicorn) and talk HTTP to the server.
+load_demo, serve through Granian) and talk HTTP to the server.
 """
 
 import os

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from dateline.operations.clientip import client_ip as operations_client_ip
+
 from . import spam, tasks
 from .forms import PARENT_GONE
 from .models import MAX_DEPTH, Comment, Status, TrustedCommenter
@@ -39,8 +41,8 @@ class Outcome:
 
 
 def client_ip(request):
-    # Behind nginx, gunicorn's --forwarded-allow-ips makes REMOTE_ADDR the client.
-    return request.META.get("REMOTE_ADDR") or None
+    # The reader's own address, also behind nginx: the same rule as sign-in lockouts.
+    return operations_client_ip(request) or None
 
 
 def browser_confirmed_email(request):

@@ -23,7 +23,7 @@ for format_name in FORMATS:
     for scope_name, feed_class in SCOPES.items():
         urlpatterns.append(
             path(
-                f"feeds/{scope_name}/<slug:slug>/{format_name}/",
+                f"feeds/{scope_name}/<str:slug>/{format_name}/",
                 feed_class(format_name),
                 name=f"{scope_name}-{format_name}",
             )

@@ -1,8 +1,8 @@
 """The client address django-axes keys lockouts on.
 
 Behind nginx every request comes from 127.0.0.1, which would make a lockout
-apply to everyone; X-Forwarded-For is believed only from the proxies gunicorn
-trusts (FORWARDED_ALLOW_IPS), and only its last hop, which the proxy wrote.
+apply to everyone; X-Forwarded-For is believed only from the proxies listed in
+FORWARDED_ALLOW_IPS, and only its last hop, which the proxy wrote.
 """
 
 import os

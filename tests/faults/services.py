@@ -132,7 +132,7 @@ def wait_for_port(port, timeout=30):
 
 
 class DatelineServer:
-    """`dateline serve` (gunicorn) in a subprocess, its output kept for the test."""
+    """`dateline serve` (Granian) in a subprocess, its output kept for the test."""
 
     def __init__(self, env, workers=2):
         self.port = free_port()
