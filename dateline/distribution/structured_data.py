@@ -131,6 +131,17 @@ class ArticleMetadata:
         }
         if self.page.dateline:
             data["locationCreated"] = {"@type": "Place", "name": self.page.dateline}
+        corrections = self.page.corrections
+        if corrections:
+            # schema.org's CreativeWork.correction, one CorrectionComment per note.
+            data["correction"] = [
+                {
+                    "@type": "CorrectionComment",
+                    "text": note.text,
+                    "datePublished": note.noted_at.isoformat(),
+                }
+                for note in corrections
+            ]
         if self.image:
             data["image"] = [
                 {

@@ -211,3 +211,21 @@ def test_pages_announce_their_feeds(client, demo_site, address, own_feed):
     assert links == own + site_feeds
     for _, href in links:  # every announced feed exists
         assert client.get(href).status_code == 200, href
+
+
+def test_corrections_are_published_as_schema_org_corrections(client, summit_article):
+    from dateline.news.models import ArticleNote
+
+    response = client.get(ARTICLE_URL)
+    assert "correction" not in _by_type(_extract(response), "NewsArticle")
+
+    summit_article.notes.add(
+        ArticleNote(kind=ArticleNote.CORRECTION, text="The summit is on Friday, not Thursday."),
+        ArticleNote(kind=ArticleNote.UPDATE, text="The leaders have arrived."),
+    )
+    summit_article.save_revision().publish()
+    news = _by_type(_extract(client.get(ARTICLE_URL)), "NewsArticle")
+    (correction,) = news["correction"]  # updates are not corrections
+    assert correction["@type"] == "CorrectionComment"
+    assert correction["text"] == "The summit is on Friday, not Thursday."
+    assert datetime.fromisoformat(correction["datePublished"])
