@@ -359,6 +359,7 @@ def main():
         "article_bytes": len(article_bytes),
         "runs": rows,
         "purge_under_load": purge,
+        "lighthouse": audit,
     }
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
