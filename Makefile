@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DJANGO_SETTINGS_MODULE := dateline.settings
 
-.PHONY: run dev setup test lint bench clean
+.PHONY: run dev setup test lint bench bench-import clean
 
 $(BIN)/dateline: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -44,3 +44,10 @@ clean:
 ## The benchmark (needs wrk and nginx: apt-get install -y wrk nginx); BENCH_SECONDS=15 per run.
 bench: $(BIN)/dateline
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/distribution.py
+	$(BIN)/python bench/checks.py
+	$(BIN)/python -m bench.comments
+
+## The 20,000-post WordPress import (long: about 20 minutes of CPU on 2 cores).
+bench-import: $(BIN)/dateline
+	$(BIN)/python bench/importer.py --posts 20000 --rerun
