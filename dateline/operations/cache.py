@@ -39,8 +39,8 @@ class FaultTolerantRedisCache(RedisCache):
         """Ask Redis directly, bypassing the breaker; raises when it is down."""
         self._cache.get_client(None, write=True).ping()
 
-    def _call(self, operation, fallback, *args, **kwargs):
-        if not self.is_available:
+    def _call(self, operation, fallback, *args, always_try=False, **kwargs):
+        if not (always_try or self.is_available):
             return fallback()
         try:
             return getattr(super(), operation)(*args, **kwargs)
@@ -85,7 +85,9 @@ class FaultTolerantRedisCache(RedisCache):
         return result
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("set_many", lambda: list(data), data, timeout, version)
+        # Page-cache purges are written with set_many: rare, and a purge lost
+        # to the breaker would leave readers a stale page, so always try it.
+        return self._call("set_many", lambda: list(data), data, timeout, version, always_try=True)
 
     def delete_many(self, keys, version=None):
         return self._call("delete_many", lambda: None, keys, version)
