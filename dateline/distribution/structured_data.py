@@ -56,9 +56,9 @@ class ArticleMetadata:
     def site_name(self):
         return site_name(site_for(self.request))
 
-    @cached_property
+    @property
     def section(self):
-        return self.page.get_parent().specific
+        return self.page.section
 
     @cached_property
     def tags(self):

@@ -288,12 +288,9 @@ class ArticlePage(RoutablePageMixin, Page):
         index.FilterField("first_published_at"),
     ]
 
-    @property
-    def headline(self):
-        return self.title
-
-    @property
+    @cached_property
     def section(self):
+        # The kicker, the breadcrumbs and the share metadata all name it.
         return self.get_parent().specific
 
     @cached_property

@@ -11,7 +11,8 @@ def paths_showing_news_page(page):
     if isinstance(page, ArticlePage):
         yield page.get_url()
         yield page.get_parent().get_url()  # its section
-        yield page.get_site().root_page.get_url() if page.get_site() else "/"
+        site = page.get_site()
+        yield site.root_page.get_url() if site else "/"
         for byline in page.bylines.select_related("author"):
             yield byline.author.get_url()
         for tag in page.tags.all():
