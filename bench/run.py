@@ -152,7 +152,10 @@ class Stack:
 
     def app(self, port, cached=True):
         """`dateline serve`, the production server, logging each page render."""
-        env = dict(self.env, PAGE_CACHE="1" if cached else "0", LOG_LEVEL="INFO")
+        # Production logging: one JSON line per request, written to the log file.
+        env = dict(
+            self.env, PAGE_CACHE="1" if cached else "0", LOG_LEVEL="INFO", LOG_FORMAT="json"
+        )
         log = self.work / f"app-{port}.log"
         self.start(
             [
@@ -311,7 +314,15 @@ def count_renders(log):
         lines = log.read_text().splitlines()
     except FileNotFoundError:
         return 0
-    return sum(1 for line in lines if line.endswith("rendered " + ARTICLE))
+    rendered = "rendered " + ARTICLE
+    return sum(1 for line in lines if _message(line) == rendered)
+
+
+def _message(line):
+    if line.startswith("{"):
+        with contextlib.suppress(ValueError):
+            return json.loads(line).get("message")
+    return line.rpartition("] ")[2] if "] " in line else line
 
 
 def main():

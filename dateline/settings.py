@@ -350,8 +350,12 @@ LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if SECURE_HTTPS else "text")
 LOGGING.setdefault("formatters", {})["json"] = {
     "()": "dateline.operations.requestlog.JsonFormatter"
 }
+LOGGING["handlers"]["requests"] = {
+    "class": "dateline.operations.requestlog.BackgroundStreamHandler",
+    "formatter": "json",
+}
 LOGGING.setdefault("loggers", {})["dateline.requests"] = {
-    "handlers": ["console"],
+    "handlers": ["requests"],
     "level": "INFO" if LOG_FORMAT == "json" else "WARNING",
     "propagate": False,
 }

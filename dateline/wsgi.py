@@ -4,4 +4,9 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
 
-application = get_wsgi_application()
+# Django first (it sets itself up), then the in-memory tier in front of it.
+_django = get_wsgi_application()
+
+from dateline.caching.hot import HotPageApplication  # noqa: E402
+
+application = HotPageApplication(_django)

@@ -8,6 +8,9 @@ import dateline
 
 PREFIX = "pagecache"
 SITE_MARKER = f"{PREFIX}:purged:*"
+# Where the middleware leaves the entry it served, (CachedPage, outcome), in
+# the WSGI environ, for the in-memory tier in front of Django (hot.py).
+SERVED_ENTRY = "dateline.page_cache.served"
 
 
 def _digest(text):

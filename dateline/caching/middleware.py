@@ -148,6 +148,7 @@ class AnonymousPageCacheMiddleware:
         return not (user is not None and user.is_authenticated)
 
     def _respond(self, request, entry, outcome):
+        request.META[keys.SERVED_ENTRY] = (entry, outcome)
         response = HttpResponse(entry.body, status=entry.status)
         for name, value in entry.headers:
             response.headers[name] = value

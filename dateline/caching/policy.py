@@ -28,6 +28,12 @@ class PageCachePolicy:
     # How long other requests wait for the first render of a page nobody has cached yet.
     cold_wait_seconds: float = 5.0
     render_lock_seconds: int = 30
+    # Each app process also keeps the hottest fresh pages in its own memory
+    # and serves them before Django runs (hot.py), for at most this long;
+    # purge notices over Redis pub/sub drop them at once. 0 turns this off.
+    hot_seconds: int = 30
+    hot_entries: int = 256
+    hot_bytes: int = 32 * 1024 * 1024
     bypass_path_prefixes: tuple = field(default_factory=tuple)
 
     @classmethod

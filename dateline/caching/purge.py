@@ -8,7 +8,7 @@ with `register_paths_provider`.
 
 import time
 
-from . import keys
+from . import broadcast, keys
 from .middleware import cache_backend
 from .policy import PageCachePolicy
 
@@ -36,7 +36,9 @@ def purge_paths(paths):
         return []
     policy = PageCachePolicy.from_settings()
     now = time.time()
-    cache_backend().set_many({keys.path_marker(path): now for path in paths}, policy.entry_lifetime)
+    backend = cache_backend()
+    backend.set_many({keys.path_marker(path): now for path in paths}, policy.entry_lifetime)
+    broadcast.announce(backend, paths)
     return paths
 
 
@@ -47,4 +49,6 @@ def purge_page(page):
 def purge_site():
     """Mark every page as changed: for changes every page shows (the section menu)."""
     policy = PageCachePolicy.from_settings()
-    cache_backend().set(keys.SITE_MARKER, time.time(), policy.entry_lifetime)
+    backend = cache_backend()
+    backend.set(keys.SITE_MARKER, time.time(), policy.entry_lifetime)
+    broadcast.announce(backend, [broadcast.EVERY_PATH])

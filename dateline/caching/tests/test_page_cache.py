@@ -166,24 +166,6 @@ def test_a_misspelt_policy_option_is_a_clear_error(settings):
         PageCachePolicy.from_settings()
 
 
-@pytest.fixture
-def redis_cache(settings):
-    """The production cache: the Redis server on 127.0.0.1:6379, database 13."""
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "dateline.caching.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
-            "KEY_PREFIX": "dateline-test",
-        },
-    }
-    from django.core.cache import caches
-
-    caches["default"].clear()
-    yield caches["default"]
-    caches["default"].clear()
-
-
 def test_pages_are_cached_and_purged_in_redis(
     client, redis_cache, summit_article, django_capture_on_commit_callbacks
 ):
