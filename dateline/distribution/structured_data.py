@@ -62,7 +62,7 @@ class ArticleMetadata:
 
     @cached_property
     def tags(self):
-        return [tag.name for tag in self.page.tags.order_by("name")]
+        return [tag.name for tag in self.page.tag_list]
 
     @property
     def title(self):

@@ -312,13 +312,23 @@ class ArticlePage(RoutablePageMixin, Page):
     def search_tag_names(self):
         return " ".join(tag.name for tag in self.tags.all())
 
+    @cached_property
+    def tag_list(self):
+        # The tag links and the metadata both list them; one query serves both.
+        return list(self.tags.order_by("name"))
+
+    @cached_property
+    def note_list(self):
+        # Corrections and updates are two views of one list: one query.
+        return list(self.notes.all())
+
     @property
     def corrections(self):
-        return [n for n in self.notes.all() if n.kind == ArticleNote.CORRECTION]
+        return [n for n in self.note_list if n.kind == ArticleNote.CORRECTION]
 
     @property
     def updates(self):
-        return [n for n in self.notes.all() if n.kind == ArticleNote.UPDATE]
+        return [n for n in self.note_list if n.kind == ArticleNote.UPDATE]
 
     @property
     def updated_at(self):
