@@ -153,9 +153,7 @@ class Stack:
     def app(self, port, cached=True):
         """`dateline serve`, the production server, logging each page render."""
         # Production logging: one JSON line per request, written to the log file.
-        env = dict(
-            self.env, PAGE_CACHE="1" if cached else "0", LOG_LEVEL="INFO", LOG_FORMAT="json"
-        )
+        env = dict(self.env, PAGE_CACHE="1" if cached else "0", LOG_LEVEL="INFO", LOG_FORMAT="json")
         log = self.work / f"app-{port}.log"
         self.start(
             [

@@ -111,16 +111,29 @@ class HotPages:
             self._copies = {}
 
 
+_UNCONFIGURED = object()
+
+
 class HotPageApplication:
     """WSGI middleware in front of Django's handler (see dateline/wsgi.py)."""
 
     def __init__(self, application):
         self.application = application
-        self._configured_for = None
+        self._configured_for = _UNCONFIGURED
+        self.listener = None
+        self._configure_lock = threading.Lock()
 
     def _configure(self):
-        if self._configured_for is not None:
-            self.listener.stop()
+        # Settings are read on the first request (Django is set up by then)
+        # and again if a test replaces them.
+        with self._configure_lock:
+            if self._configured_for is getattr(settings, "DATELINE_PAGE_CACHE", None):
+                return
+            if self.listener is not None:
+                self.listener.stop()
+            self._configure_from_settings()
+
+    def _configure_from_settings(self):
         policy = PageCachePolicy.from_settings()
         client = broadcast.redis_client(cache_backend())
         self.enabled = policy.enabled and policy.hot_seconds > 0 and client is not None
@@ -132,7 +145,7 @@ class HotPageApplication:
             on_purge=self.pages.purge,
             on_reset=self.pages.reset,
         )
-        self._configured_for = settings.DATELINE_PAGE_CACHE
+        self._configured_for = getattr(settings, "DATELINE_PAGE_CACHE", None)
 
     def __call__(self, environ, start_response):
         if self._configured_for is not getattr(settings, "DATELINE_PAGE_CACHE", None):
