@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from dateline.comments.models import MAX_DEPTH, Comment, CommentPolicyOverride, Status
 from dateline.comments.tokens import mint_form_token
@@ -96,6 +97,30 @@ def test_the_same_submission_twice_makes_one_comment(post_comment):
     assert second["X-Comment-Outcome"] == "already_received"
     assert urlsplit(first["Location"]).fragment == urlsplit(second["Location"]).fragment
     assert Comment.objects.count() == 1
+
+
+def test_a_database_queue_takes_the_mail_in_the_comments_own_transaction(client, article, settings):
+    """The held comment and its mails commit together: a database lost just after
+    the commit cannot leave a comment whose confirmation link was never queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # Not a transactional test: anything left to run "after the commit" never runs here.
+    response = client.post(
+        f"/comments/post/{article.pk}/",
+        {
+            "comment": "Queued with the comment.",
+            "name": "Ada Reader",
+            "email": "ada@example.org",
+            "form_token": mint_form_token(),
+        },
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response["X-Comment-Outcome"] == "created"
+    comment = Comment.objects.get()
+    queued = DBTaskResult.objects.filter(args_kwargs__args=[comment.pk])
+    assert sorted(task.task_path.rsplit(".", 1)[-1] for task in queued) == [
+        "notify_moderators",
+        "send_verification_link",
+    ]
 
 
 def test_a_bot_filling_the_honeypot_is_discarded_without_a_row(post_comment):
