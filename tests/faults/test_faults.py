@@ -9,6 +9,7 @@ import os
 import subprocess
 import time
 import urllib.parse
+import uuid
 
 import pytest
 from bs4 import BeautifulSoup
@@ -252,6 +253,56 @@ def test_redis_down_pages_served_health_says_so_and_lockout_holds(stack):
         redis.start()
     assert wait_until(lambda: '"status": "ok"' in fetch(a.url + "/readyz")[2])
     dateline(stack["env"], "axes_reset_username", "desk")
+
+
+def burst(forms, run, address, count):
+    """`count` comments from one reader address (each with its own email), sent in
+    turn through `forms`, within one of the limits' fixed one-minute windows."""
+    seconds_into_minute = time.time() % 60
+    if seconds_into_minute > 45:  # too near the next window: wait for it
+        time.sleep(60.5 - seconds_into_minute)
+    drafts = [forms[i % len(forms)].start_writing(run, address=address) for i in range(count)]
+    return [forms[i % len(forms)].send(draft) for i, draft in enumerate(drafts)]
+
+
+def test_redis_down_comments_are_taken_and_limits_hold_in_each_process(stack):
+    a, b, redis = stack["a"], stack["b"], stack["redis"]
+    form_a, form_b = CommentForm(a.url, ARTICLE), CommentForm(b.url, ARTICLE)
+    run = uuid.uuid4().hex[:10]
+    redis.stop()
+    try:
+        for server in (a, b):
+            status, _, body = fetch(server.url + "/readyz")
+            assert status == 200
+            assert '"status": "degraded"' in body and '"cache": {"status": "down"' in body
+        # Server B runs one process, so its own count is the whole limit: 5 a minute.
+        during = burst([form_b], run, "2001:db8:ffff::1", 6)
+        # Another reader is not refused because the first one was.
+        other = form_b.send(form_b.start_writing(run, address="2001:db8:ffff::2"))
+    finally:
+        redis.start()
+    assert [s.outcome for s in during[:5]] == ["created"] * 5
+    assert during[5].status == 429 and not during[5].outcome
+    assert "please post it again a little later" in during[5].page
+    assert other.acknowledged
+
+    # Back to normal once each thread's breaker has let Redis be for its 5 seconds.
+    assert wait_until(lambda: '"status": "ok"' in fetch(b.url + "/readyz")[2])
+    time.sleep(5.5)
+    assert fetch(b.url + ARTICLE)[0] == 200
+    assert fetch(b.url + ARTICLE)[1]["X-Cache"] == "HIT"  # pages are cached again
+    # One count for the whole site again: the sixth post is refused on B although
+    # B itself saw only the second and fourth.
+    after = burst([form_a, form_b], run, "2001:db8:ffff::3", 6)
+    assert [s.outcome for s in after[:5]] == ["created"] * 5
+    assert after[5].status == 429
+
+    stored = stored_comments(stack["env"], run)
+    accepted = [s for s in [*during, other, *after] if s.acknowledged]
+    assert sorted(stored) == sorted(s.body for s in accepted)
+    assert all(
+        rows == [(s.comment_id, "pending", 1)] for s in accepted for rows in [stored[s.body]]
+    )
 
 
 def test_a_publish_on_one_server_is_seen_on_the_other(stack):

@@ -1,5 +1,6 @@
 """A reader posts a comment: what they see, what is stored, and what is refused."""
 
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
@@ -8,6 +9,7 @@ from django_tasks_db.models import DBTaskResult
 from dateline.comments.models import MAX_DEPTH, Comment, CommentPolicyOverride, Status
 from dateline.comments.tokens import mint_form_token
 from dateline.news.tests.html import parse, text
+from dateline.operations.tests.test_health import closed_port
 
 from .conftest import ARTICLE_URL
 
@@ -165,6 +167,26 @@ def test_rate_limits_per_ip_and_per_email_keep_the_text(post_comment, settings):
     settings.COMMENTS_RATE_LIMITS = {"ip": [], "email": [(1, 60)]}
     assert post_comment(comment="four", email="new@example.org").status_code == 303
     assert post_comment(comment="five", email="NEW@example.org").status_code == 429
+
+
+def test_with_redis_down_each_process_still_counts_the_limits(post_comment, settings):
+    """Neither a flood let through nor every reader refused while the shared cache is gone."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dateline.operations.cache.FaultTolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.COMMENTS_RATE_LIMITS = {"ip": [], "email": [(2, 60)]}
+    email = f"{uuid.uuid4().hex}@example.org"  # counts kept by this process outlive a test
+    assert post_comment(comment="one", email=email)["X-Comment-Outcome"] == "created"
+    assert post_comment(comment="two", email=email)["X-Comment-Outcome"] == "created"
+    third = post_comment(comment="three", email=email)
+    assert third.status_code == 429
+    assert "please post it again a little later" in text(parse(third))
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["one", "two"]
+    assert post_comment(comment="another reader")["X-Comment-Outcome"] == "created"
 
 
 def test_a_duplicate_comment_is_refused_politely(post_comment):
