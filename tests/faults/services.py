@@ -9,6 +9,7 @@ import glob
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+import warnings
 from http.cookiejar import CookieJar
 from pathlib import Path
 
@@ -145,6 +147,7 @@ class DatelineServer:
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, workers included: see stop()
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -163,8 +166,18 @@ class DatelineServer:
 
     def stop(self):
         self.process.terminate()
-        self.process.wait(timeout=20)
-        self.log.close()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            # Seen once: Granian's graceful shutdown waiting on a worker for good.
+            # Nothing of the server may outlive the test, least of all on CI.
+            warnings.warn(f"{self.url} did not stop within 20 s of SIGTERM; killed", stacklevel=2)
+            self.process.kill()
+            self.process.wait(timeout=10)
+        finally:
+            with contextlib.suppress(ProcessLookupError):  # workers left behind, if any
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.log.close()
 
 
 class Crowd:
