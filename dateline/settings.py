@@ -308,8 +308,9 @@ AXES_CLIENT_IP_CALLABLE = "dateline.operations.clientip.client_ip"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
-# Optional two-factor sign-in: `dateline totp_enrol USERNAME` gives an editor
-# an authenticator; from then on the admin asks for its code (django-otp).
+# Optional two-factor sign-in: editors set up an authenticator app on their
+# account page (Account → More actions → Two-factor sign-in), or an operator
+# runs `dateline totp_enrol USERNAME`; from then on the admin asks for its code.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
 WAGTAILADMIN_USER_LOGIN_FORM = "dateline.operations.twofactor.TwoFactorLoginForm"
 OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME

@@ -150,9 +150,9 @@ def submit(article, form, request):
         with transaction.atomic():
             comment.save()
             if verdict.needs_verification:
-                transaction.on_commit(lambda: tasks.send_verification_link.enqueue(comment.pk))
+                tasks.enqueue_on_commit(tasks.send_verification_link, comment.pk)
             if comment.status == Status.PENDING:
-                transaction.on_commit(lambda: tasks.notify_moderators.enqueue(comment.pk))
+                tasks.enqueue_on_commit(tasks.notify_moderators, comment.pk)
     except IntegrityError:
         # The same submission, arriving at the same moment on another connection.
         existing = Comment.objects.filter(idempotency_key=key).first()

@@ -5,7 +5,24 @@ backend a worker process runs them, and the reader's request never waits for
 mail. Tasks take ids (JSON) and re-read rows, which may have changed meanwhile.
 """
 
+from django.db import transaction
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+
+
+def enqueue_on_commit(queued_task, *args):
+    """Queue `queued_task` so that it runs if, and only if, the current transaction commits.
+
+    A queue kept in the database takes the task in that same transaction: the
+    comment and its mail are committed together, so a database that goes away
+    just after the commit cannot leave a held comment whose verification link
+    is never sent. Other backends (the immediate one runs the task at once) are
+    given it once the transaction has committed, so no mail names a rolled-back row.
+    """
+    if isinstance(queued_task.get_backend(), DatabaseBackend):
+        queued_task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: queued_task.enqueue(*args))
 
 
 @task()

@@ -1,19 +1,40 @@
 """Optional TOTP two-factor sign-in for the Wagtail admin (django-otp).
 
-An editor with a confirmed authenticator (enrolled with `dateline totp_enrol
-USERNAME`) must give its current 6-digit code with their password; editors
-without one sign in with the password alone. Wrong codes are throttled by
-django-otp (each failure doubles the wait), and wrong passwords count towards
-the sign-in lockout as usual.
+An editor with a confirmed authenticator (set up on their account page, see
+twofactor_setup.py, or with `dateline totp_enrol USERNAME`) must give its
+current 6-digit code with their password; editors without one sign in with the
+password alone. Wrong codes are throttled by django-otp (each failure doubles
+the wait), and wrong passwords count towards the sign-in lockout as usual.
 """
+
+import math
 
 import django_otp
 from django import forms
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.forms.auth import LoginForm
+
+WRONG_CODE = (
+    "That authenticator code is not right, or has expired. Wait for the next one and try again."
+)
+
+
+def check_code(device, code):
+    """Why `code` is not the device's current one, in words for the person, or ""
+    when it is (which uses it up). Every attempt goes through django-otp's throttle.
+    """
+    allowed, details = device.verify_is_allowed()
+    if not allowed:
+        locked_until = (details or {}).get("locked_until") or timezone.now()
+        wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+        return f"Too many wrong codes. Wait {wait} seconds, then enter the code your app shows."
+    if not device.verify_token("".join(code.split())):
+        return WRONG_CODE
+    return ""
 
 
 class TwoFactorLoginForm(LoginForm):
@@ -38,18 +59,15 @@ class TwoFactorLoginForm(LoginForm):
             raise ValidationError(
                 "Enter the 6-digit code from your authenticator app.", code="otp_required"
             )
-        device = next(
-            (d for d in devices if d.verify_is_allowed()[0] and d.verify_token(token)), None
-        )
-        if device is None:
-            raise ValidationError(
-                "That authenticator code is not right, or has expired. Wait for the next one "
-                "and try again.",
-                code="otp_invalid",
-            )
-        # Marked on the session once Django has signed the user in (below).
-        self.request.dateline_otp_device = device
-        return cleaned
+        reasons = []
+        for device in devices:
+            reason = check_code(device, token)
+            if not reason:
+                # Marked on the session once Django has signed the user in (below).
+                self.request.dateline_otp_device = device
+                return cleaned
+            reasons.append(reason)
+        raise ValidationError(reasons[0], code="otp_invalid")
 
 
 @receiver(user_logged_in)

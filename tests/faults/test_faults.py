@@ -7,15 +7,17 @@ redis-server on free ports, and runs the real `dateline serve` against them.
 
 import os
 import subprocess
-import threading
 import time
 import urllib.parse
+import uuid
 
 import pytest
 from bs4 import BeautifulSoup
 
+from .commenters import Commenters, CommentForm, stored_comments
 from .services import (
     DATELINE,
+    Crowd,
     DatelineServer,
     PrivatePostgres,
     PrivateRedis,
@@ -84,34 +86,23 @@ def stack(tmp_path_factory):
         postgres.destroy()
 
 
-class Load:
+class Load(Crowd):
     """Readers requesting pages continuously from a few threads."""
 
     def __init__(self, base, threads=3):
+        super().__init__(threads)
         self.base = base
         self.results = []  # (started, path, status, headers, body, finished)
-        self._stop = threading.Event()
-        self._threads = [threading.Thread(target=self._read, args=(i,)) for i in range(threads)]
 
-    def _read(self, offset):
+    def work(self, offset):
         i = offset
-        while not self._stop.is_set():
+        while not self.stopping:
             path = READER_PATHS[i % len(READER_PATHS)]
             started = time.monotonic()
             status, headers, body = fetch(self.base + path, timeout=20)
             self.results.append((started, path, status, headers, body, time.monotonic()))
             i += 1
             time.sleep(0.02)
-
-    def __enter__(self):
-        for thread in self._threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        for thread in self._threads:
-            thread.join(timeout=30)
 
 
 def wait_until(condition, timeout=30, interval=0.25):
@@ -144,6 +135,7 @@ def test_postgres_restart_under_load_gives_503s_then_recovers(stack):
         recovered_at = time.monotonic()
         time.sleep(3.0)
 
+    assert not load.errors, load.errors
     assert recovered, "the site did not recover by itself after PostgreSQL came back"
     assert ready_status == 503 and '"database": {"status": "down"' in ready_body
     assert live_status == 200  # alive: no restart loop because the database is down
@@ -174,6 +166,55 @@ def test_postgres_restart_under_load_gives_503s_then_recovers(stack):
     assert any(line["status"] == 503 for line in lines)
     assert all(len(line["request_id"]) == 32 for line in lines)
     assert not any("127.0.0.1" in str(line) for line in lines)
+
+
+def test_no_acknowledged_comment_is_lost_when_postgres_restarts(stack):
+    a, postgres = stack["a"], stack["postgres"]
+    form = CommentForm(a.url, ARTICLE)
+    with Commenters(form, threads=4) as commenters:
+        assert wait_until(lambda: sum(s.acknowledged for s in commenters.sent) >= 10, timeout=60)
+        postgres.stop()
+        stopped_at = time.monotonic()
+        time.sleep(3.0)
+        postgres.start()
+        restarted_at = time.monotonic()
+        back = wait_until(
+            lambda: any(s.acknowledged and s.sent_at > restarted_at for s in commenters.sent),
+            timeout=30,
+        )
+        time.sleep(1.0)
+    assert not commenters.errors, commenters.errors
+    assert back, "comments were not accepted again after PostgreSQL came back"
+    sent = list(commenters.sent)
+
+    # Every answer is an acknowledgement or the 503 page that says nothing was saved.
+    assert {s.status for s in sent} <= {303, 503}, sorted({s.status for s in sent})
+    refused = [s for s in sent if s.status == 503]
+    for submission in refused:
+        assert "it was not saved" in submission.page and "Traceback" not in submission.page
+    during = [s for s in sent if s.sent_at > stopped_at and s.answered_at < restarted_at]
+    assert during and all(s.status == 503 for s in during)
+    acknowledged_first = [s for s in sent if s.acknowledged]
+
+    # The refused readers go back and send the same form again, as the page asks.
+    for submission in refused:
+        assert form.send(submission).acknowledged, (submission.status, submission.page[:300])
+
+    stored = stored_comments(stack["env"], commenters.run)
+    print(
+        f"\ncomments during a PostgreSQL restart: {len(sent)} posted, "
+        f"{len(acknowledged_first)} acknowledged at once, {len(refused)} got the 503 page "
+        f"({len(during)} sent and answered inside the {restarted_at - stopped_at:.1f} s "
+        f"outage), {sum(s.outcome == 'already_received' for s in refused)} of those were "
+        f"in fact stored; {sum(len(rows) for rows in stored.values())} rows stored"
+    )
+    # Acknowledged == stored: one row for each submission, the one its answer named,
+    # and each with the verification mail it queued.
+    assert sorted(stored) == sorted(s.body for s in sent)
+    for submission in sent:
+        ((comment_id, status, verification_tasks),) = stored[submission.body]
+        assert comment_id == submission.comment_id
+        assert status == "pending" and verification_tasks == 1
 
 
 def sign_in(server, username, password):
@@ -212,6 +253,56 @@ def test_redis_down_pages_served_health_says_so_and_lockout_holds(stack):
         redis.start()
     assert wait_until(lambda: '"status": "ok"' in fetch(a.url + "/readyz")[2])
     dateline(stack["env"], "axes_reset_username", "desk")
+
+
+def burst(forms, run, address, count):
+    """`count` comments from one reader address (each with its own email), sent in
+    turn through `forms`, within one of the limits' fixed one-minute windows."""
+    seconds_into_minute = time.time() % 60
+    if seconds_into_minute > 45:  # too near the next window: wait for it
+        time.sleep(60.5 - seconds_into_minute)
+    drafts = [forms[i % len(forms)].start_writing(run, address=address) for i in range(count)]
+    return [forms[i % len(forms)].send(draft) for i, draft in enumerate(drafts)]
+
+
+def test_redis_down_comments_are_taken_and_limits_hold_in_each_process(stack):
+    a, b, redis = stack["a"], stack["b"], stack["redis"]
+    form_a, form_b = CommentForm(a.url, ARTICLE), CommentForm(b.url, ARTICLE)
+    run = uuid.uuid4().hex[:10]
+    redis.stop()
+    try:
+        for server in (a, b):
+            status, _, body = fetch(server.url + "/readyz")
+            assert status == 200
+            assert '"status": "degraded"' in body and '"cache": {"status": "down"' in body
+        # Server B runs one process, so its own count is the whole limit: 5 a minute.
+        during = burst([form_b], run, "2001:db8:ffff::1", 6)
+        # Another reader is not refused because the first one was.
+        other = form_b.send(form_b.start_writing(run, address="2001:db8:ffff::2"))
+    finally:
+        redis.start()
+    assert [s.outcome for s in during[:5]] == ["created"] * 5
+    assert during[5].status == 429 and not during[5].outcome
+    assert "please post it again a little later" in during[5].page
+    assert other.acknowledged
+
+    # Back to normal once each thread's breaker has let Redis be for its 5 seconds.
+    assert wait_until(lambda: '"status": "ok"' in fetch(b.url + "/readyz")[2])
+    time.sleep(5.5)
+    assert fetch(b.url + ARTICLE)[0] == 200
+    assert fetch(b.url + ARTICLE)[1]["X-Cache"] == "HIT"  # pages are cached again
+    # One count for the whole site again: the sixth post is refused on B although
+    # B itself saw only the second and fourth.
+    after = burst([form_a, form_b], run, "2001:db8:ffff::3", 6)
+    assert [s.outcome for s in after[:5]] == ["created"] * 5
+    assert after[5].status == 429
+
+    stored = stored_comments(stack["env"], run)
+    accepted = [s for s in [*during, other, *after] if s.acknowledged]
+    assert sorted(stored) == sorted(s.body for s in accepted)
+    assert all(
+        rows == [(s.comment_id, "pending", 1)] for s in accepted for rows in [stored[s.body]]
+    )
 
 
 def test_a_publish_on_one_server_is_seen_on_the_other(stack):

@@ -1,12 +1,15 @@
 """A reader posts a comment: what they see, what is stored, and what is refused."""
 
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from dateline.comments.models import MAX_DEPTH, Comment, CommentPolicyOverride, Status
 from dateline.comments.tokens import mint_form_token
 from dateline.news.tests.html import parse, text
+from dateline.operations.tests.test_health import closed_port
 
 from .conftest import ARTICLE_URL
 
@@ -98,6 +101,30 @@ def test_the_same_submission_twice_makes_one_comment(post_comment):
     assert Comment.objects.count() == 1
 
 
+def test_a_database_queue_takes_the_mail_in_the_comments_own_transaction(client, article, settings):
+    """The held comment and its mails commit together: a database lost just after
+    the commit cannot leave a comment whose confirmation link was never queued."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # Not a transactional test: anything left to run "after the commit" never runs here.
+    response = client.post(
+        f"/comments/post/{article.pk}/",
+        {
+            "comment": "Queued with the comment.",
+            "name": "Ada Reader",
+            "email": "ada@example.org",
+            "form_token": mint_form_token(),
+        },
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response["X-Comment-Outcome"] == "created"
+    comment = Comment.objects.get()
+    queued = DBTaskResult.objects.filter(args_kwargs__args=[comment.pk])
+    assert sorted(task.task_path.rsplit(".", 1)[-1] for task in queued) == [
+        "notify_moderators",
+        "send_verification_link",
+    ]
+
+
 def test_a_bot_filling_the_honeypot_is_discarded_without_a_row(post_comment):
     response = post_comment(homepage_confirm="http://spam.example")
     assert response.status_code == 302
@@ -140,6 +167,26 @@ def test_rate_limits_per_ip_and_per_email_keep_the_text(post_comment, settings):
     settings.COMMENTS_RATE_LIMITS = {"ip": [], "email": [(1, 60)]}
     assert post_comment(comment="four", email="new@example.org").status_code == 303
     assert post_comment(comment="five", email="NEW@example.org").status_code == 429
+
+
+def test_with_redis_down_each_process_still_counts_the_limits(post_comment, settings):
+    """Neither a flood let through nor every reader refused while the shared cache is gone."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dateline.operations.cache.FaultTolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    settings.COMMENTS_RATE_LIMITS = {"ip": [], "email": [(2, 60)]}
+    email = f"{uuid.uuid4().hex}@example.org"  # counts kept by this process outlive a test
+    assert post_comment(comment="one", email=email)["X-Comment-Outcome"] == "created"
+    assert post_comment(comment="two", email=email)["X-Comment-Outcome"] == "created"
+    third = post_comment(comment="three", email=email)
+    assert third.status_code == 429
+    assert "please post it again a little later" in text(parse(third))
+    assert sorted(Comment.objects.values_list("body", flat=True)) == ["one", "two"]
+    assert post_comment(comment="another reader")["X-Comment-Outcome"] == "created"
 
 
 def test_a_duplicate_comment_is_refused_politely(post_comment):
