@@ -5,8 +5,9 @@ code are shown, and a code from the app is asked for); on. An unconfirmed
 authenticator does not count at sign-in, so a secret copied wrongly never
 locks anyone out. The secret is shown only to its owner and only until a code
 proves the app has it; after that it never leaves the server again. Turning it
-off takes a current code or the password (counted by the sign-in lockout), so
-a signed-in browser left open is not enough.
+off takes a current code or the password, and turning it on takes the password
+too (both counted by the sign-in lockout), so a signed-in browser left open or
+a stolen session is not enough.
 """
 
 import re
@@ -54,12 +55,30 @@ class CodeField(forms.CharField):
         return code
 
 
+def password_is_right(request, password):
+    # Through authenticate(), so wrong guesses count towards the sign-in lockout.
+    user = authenticate(request, username=request.user.get_username(), password=password)
+    return user is not None and user.pk == request.user.pk
+
+
+def password_field(label, **kwargs):
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        **kwargs,
+    )
+
+
 class ConfirmForm(forms.Form):
     code = CodeField(help_text="The app shows a new one every 30 seconds.")
+    # Someone holding only a stolen session must not be able to put their own
+    # app on the account and lock its owner out.
+    password = password_field("Your password")
 
-    def __init__(self, device, *args, **kwargs):
+    def __init__(self, request, device, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.device = device
+        self.request, self.device = request, device
 
     def clean_code(self):
         reason = check_code(self.device, self.cleaned_data["code"])
@@ -67,15 +86,16 @@ class ConfirmForm(forms.Form):
             raise forms.ValidationError(reason)
         return self.cleaned_data["code"]
 
+    def clean_password(self):
+        if not password_is_right(self.request, self.cleaned_data["password"]):
+            raise forms.ValidationError("That password is not right.")
+        return self.cleaned_data["password"]
+
 
 class TurnOffForm(forms.Form):
     code = CodeField(required=False)
-    password = forms.CharField(
-        label="Or your password",
-        required=False,
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="If you no longer have the app.",
+    password = password_field(
+        "Or your password", required=False, help_text="If you no longer have the app."
     )
 
     def __init__(self, request, device, *args, **kwargs):
@@ -90,11 +110,7 @@ class TurnOffForm(forms.Form):
             if reason:
                 self.add_error("code", reason)
         elif password:
-            # Through authenticate(), so wrong guesses count towards the lockout.
-            user = authenticate(
-                self.request, username=self.request.user.get_username(), password=password
-            )
-            if user is None or user.pk != self.request.user.pk:
+            if not password_is_right(self.request, password):
                 self.add_error("password", "That password is not right.")
         elif not self.errors:
             raise forms.ValidationError("Enter a code from your app, or your password.")
@@ -150,7 +166,7 @@ def two_factor(request):
             return redirect(here)
         context.update(form=form, device=confirmed)
     elif state == "pending":
-        form = ConfirmForm(pending, request.POST if action else None)
+        form = ConfirmForm(request, pending, request.POST if action else None)
         if form.is_valid():
             pending.confirmed = True
             pending.save(update_fields=["confirmed"])

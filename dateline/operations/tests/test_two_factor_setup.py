@@ -79,7 +79,9 @@ def test_set_up_confirm_then_sign_in_needs_the_code(signed_in, client, settings,
     assert state(signed_in, page_url) == "pending"
 
     code = current_code(secret)
-    confirmed = signed_in.post(page_url, {"action": "confirm", "code": f"{code[:3]} {code[3:]}"})
+    confirmed = signed_in.post(
+        page_url, {"action": "confirm", "code": f"{code[:3]} {code[3:]}", "password": PASSWORD}
+    )
     assert confirmed.status_code == 302
     after = parse(signed_in.get(page_url))
     assert after.select_one("#two-factor")["data-state"] == "on"
@@ -104,7 +106,7 @@ def test_set_up_confirm_then_sign_in_needs_the_code(signed_in, client, settings,
 )
 def test_a_code_that_is_not_six_digits_is_refused(signed_in, page_url, code, error):
     start_setup(signed_in, page_url)
-    response = signed_in.post(page_url, {"action": "confirm", "code": code})
+    response = signed_in.post(page_url, {"action": "confirm", "code": code, "password": PASSWORD})
     assert response.status_code == 200
     assert error in text(parse(response).select_one(".w-field__errors"))
     assert state(signed_in, page_url) == "pending"
@@ -113,12 +115,15 @@ def test_a_code_that_is_not_six_digits_is_refused(signed_in, page_url, code, err
 def test_a_wrong_code_does_not_turn_it_on(signed_in, client, settings, page_url):
     _, _, secret = start_setup(signed_in, page_url)
     wrong = signed_in.post(
-        page_url, {"action": "confirm", "code": current_code(secret, offset=-3600)}
+        page_url,
+        {"action": "confirm", "code": current_code(secret, offset=-3600), "password": PASSWORD},
     )
     assert wrong.status_code == 200
     assert "not right, or has expired" in text(parse(wrong))
     # django-otp makes the next try wait; the page says how long.
-    too_soon = signed_in.post(page_url, {"action": "confirm", "code": current_code(secret)})
+    too_soon = signed_in.post(
+        page_url, {"action": "confirm", "code": current_code(secret), "password": PASSWORD}
+    )
     assert re.search(r"Too many wrong codes\. Wait \d+ seconds", text(parse(too_soon)))
     assert state(signed_in, page_url) == "pending"
     # An unconfirmed app does not count: the password alone still signs in.
@@ -126,7 +131,9 @@ def test_a_wrong_code_does_not_turn_it_on(signed_in, client, settings, page_url)
     assert sign_in(client, settings).status_code == 302
 
     time.sleep(1.1)
-    confirmed = client.post(page_url, {"action": "confirm", "code": current_code(secret)})
+    confirmed = client.post(
+        page_url, {"action": "confirm", "code": current_code(secret), "password": PASSWORD}
+    )
     assert confirmed.status_code == 302
     assert state(client, page_url) == "on"
 
@@ -143,7 +150,9 @@ def test_cancel_or_start_again_with_a_new_key(signed_in, page_url):
 
 def test_turning_it_off_takes_a_current_code_or_the_password(signed_in, client, settings, page_url):
     _, _, secret = start_setup(signed_in, page_url)
-    signed_in.post(page_url, {"action": "confirm", "code": current_code(secret)})
+    signed_in.post(
+        page_url, {"action": "confirm", "code": current_code(secret), "password": PASSWORD}
+    )
 
     nothing = signed_in.post(page_url, {"action": "turn_off", "code": "", "password": ""})
     assert "Enter a code from your app, or your password." in text(parse(nothing))
@@ -164,7 +173,9 @@ def test_turning_it_off_takes_a_current_code_or_the_password(signed_in, client, 
 
 def test_turning_it_off_with_a_code(signed_in, page_url):
     _, _, secret = start_setup(signed_in, page_url)
-    signed_in.post(page_url, {"action": "confirm", "code": current_code(secret)})
+    signed_in.post(
+        page_url, {"action": "confirm", "code": current_code(secret), "password": PASSWORD}
+    )
     off = signed_in.post(page_url, {"action": "turn_off", "code": current_code(secret, offset=30)})
     assert off.status_code == 302
     assert state(signed_in, page_url) == "off"
@@ -183,3 +194,18 @@ def test_only_people_with_admin_access_reach_it(client, page_url, db):
     client.force_login(reader)
     assert client.post(page_url, {"action": "start"}).status_code in {302, 403}
     assert not TOTPDevice.objects.exists()
+
+
+def test_turning_it_on_takes_the_password_too(signed_in, page_url):
+    # A stolen session alone must not be able to put someone else's app on the account.
+    _, _, secret = start_setup(signed_in, page_url)
+    for password in ("", "not my password"):
+        response = signed_in.post(
+            page_url,
+            {"action": "confirm", "code": current_code(secret), "password": password},
+            REMOTE_ADDR="203.0.113.9",
+        )
+        assert response.status_code == 200
+        errors = text(parse(response).select_one("#two-factor"))
+        assert "This field is required." in errors or "That password is not right." in errors
+        assert state(signed_in, page_url) == "pending"
