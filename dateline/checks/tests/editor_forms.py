@@ -10,19 +10,20 @@ from dateline.news.tests.html import parse
 REPEATING_ALT = "The Motorcade On The Runway"
 CAPTION = "The motorcade on the runway."
 GOOD_ALT = "Black cars in a line on a runway."
+DECK = "Two leaders meet for talks behind closed doors at a remote air base."
 
 
 def edit_url(page):
     return f"/admin/pages/{page.pk}/edit/"
 
 
-def post_data(page, photo, *, alt, caption, action="action-publish", go_live_at=None):
+def post_data(page, photo, *, alt, caption, action="action-publish", go_live_at=None, deck=DECK):
     """The edit form as the browser submits it, for a short article."""
     return nested_form_data(
         {
             "title": page.title,
             "slug": page.slug,
-            "deck": "Two leaders meet for talks behind closed doors at a remote air base.",
+            "deck": deck,
             "dateline": page.dateline,
             "bylines": inline_formset(
                 [{"id": b.pk, "author": b.author_id, "ORDER": 1} for b in page.bylines.all()],

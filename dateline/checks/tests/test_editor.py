@@ -3,6 +3,8 @@ through the preview, and a dismissal kept in the page's history. Publishing
 while a blocking finding is open: test_publishing.py."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError
 from wagtail.models import PageLogEntry
 
@@ -10,7 +12,7 @@ from dateline.checks.models import EditorialChecksSettings
 from dateline.news.models import ArticlePage, SectionPage
 from dateline.news.tests.html import parse, text
 
-from .editor_forms import edit_url, post_data
+from .editor_forms import CAPTION, DECK, GOOD_ALT, edit_url, post_data
 
 
 def panel_findings(client, page):
@@ -67,6 +69,48 @@ def test_unsaved_changes_are_checked_through_the_preview(client, editor, draft, 
     assert [li["data-finding"] for li in findings.select("[data-finding]")].count(
         "name-spelling"
     ) == 1
+
+
+def test_the_checks_follow_the_form_the_preview_panel_last_sent(client, editor, draft, photo):
+    """What Wagtail's preview sends as the editor types (the Checks panel has
+    it post while open) is what the panel's findings are about; nothing is saved."""
+    revisions = draft.revisions.count()
+
+    def checked(deck):
+        data = post_data(draft, photo, alt=GOOD_ALT, caption=CAPTION, deck=deck, action="preview")
+        assert client.post(f"/admin/pages/{draft.pk}/edit/preview/", data).json()["is_valid"]
+        response = client.get(f"/admin/editorial-checks/{draft.pk}/preview/")
+        assert response.status_code == 200
+        findings = parse(response)
+        assert text(findings.select_one("[data-editorial-checks-summary]")).startswith(
+            "Unsaved changes:"
+        )
+        return {item["data-finding"]: item for item in findings.select('[data-field="deck"]')}
+
+    title_case = checked("Two Leaders Meet For Talks Behind Closed Doors At A Remote Air Base")
+    assert set(title_case) == {"sentence-case"}
+    assert title_case["sentence-case"]["data-input-id"] == "id_deck"
+    assert "Meet" in text(title_case["sentence-case"])
+    assert set(checked(DECK.replace("meet for", "meet  for"))) == {"double-space"}
+    assert checked(DECK) == {}
+
+    assert draft.revisions.count() == revisions
+    assert draft.get_latest_revision_as_object().deck == (
+        "Two Leaders Meet For Talks Behind Closed Doors At A Remote Air Base"
+    )  # the reference draft as saved, Title Case and all
+
+
+def test_preview_checks_are_for_articles_and_their_editors(client, editor, draft, demo_site):
+    assert client.get(f"/admin/editorial-checks/{demo_site.pk}/preview/").status_code == 404
+    get_user_model().objects.create_user("viewer", password="x" * 16).user_permissions.add(
+        Permission.objects.get(codename="access_admin")
+    )
+    client.login(username="viewer", password="x" * 16)
+    # Someone who may not edit the article is sent to the dashboard, findings unseen.
+    response = client.get(f"/admin/editorial-checks/{draft.pk}/preview/", follow=True)
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "do not have permission" in text(parse(response).select_one(".messages"))
+    assert not parse(response).select("[data-finding]")
 
 
 def test_panel_on_a_new_article_and_on_other_pages(client, editor, demo_site):

@@ -3,7 +3,9 @@
 // errors. "Check unsaved changes" sends the form to Wagtail's preview view
 // (which stores it, as the preview panel does), fetches the findings for that
 // stored form, and shows them in place of the last saved draft's. While the
-// preview panel is open, every preview update re-checks the same way.
+// Checks panel (or the preview panel) is open, Wagtail's preview controller
+// sends the form to the preview as the editor types; each preview it loads
+// re-checks the same way, so the findings follow the typing without a save.
 (() => {
   const INLINE = "editorial-checks__inline";
 
@@ -24,30 +26,51 @@
   }
 
   // Fetches the findings for the form Wagtail's preview view last stored,
-  // first storing the editor's form there when `send` is set.
-  async function recheck(panel, send) {
+  // first storing the editor's form there when `send` is set. A failed
+  // request (a save holding the database a moment) is tried once more.
+  async function fetchFindings(panel, send) {
     const button = panel.querySelector("[data-editorial-checks-refresh]");
     const form = document.getElementById("page-edit-form");
     if (!button || !form) return;
-    button.disabled = true;
-    try {
+    const attempt = async () => {
       if (send) {
-        await fetch(button.dataset.previewUrl, { method: "POST", body: new FormData(form) });
+        const body = new FormData(form);
+        const stored = await fetch(button.dataset.previewUrl, { method: "POST", body });
+        if (!stored.ok) return null;
       }
-      let response = await fetch(button.dataset.checksUrl);
-      if (!response.ok) {
-        // A save running at the same moment can hold the database briefly.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        response = await fetch(button.dataset.checksUrl);
-      }
-      if (response.ok) {
-        panel.querySelector("[data-editorial-checks-results]").innerHTML = await response.text();
-        document.querySelectorAll(`.${INLINE}`).forEach((note) => note.remove());
-        showNextToFields(panel);
-      }
-    } finally {
-      button.disabled = false;
+      const response = await fetch(button.dataset.checksUrl);
+      return response.ok ? response.text() : null;
+    };
+    const wait = () => new Promise((resolve) => setTimeout(resolve, 1000));
+    const tryOnce = () => attempt().catch(() => null);
+    const findings = (await tryOnce()) ?? (await wait().then(tryOnce));
+    if (findings === null) return;
+    panel.querySelector("[data-editorial-checks-results]").innerHTML = findings;
+    document.querySelectorAll(`.${INLINE}`).forEach((note) => note.remove());
+    showNextToFields(panel);
+  }
+
+  // One re-check at a time. A request made while one runs is kept and made
+  // when it ends, so answers cannot arrive out of order and the last one
+  // shown is about the latest form the preview received.
+  let running = null;
+  let queued = null;
+  function recheck(panel, send) {
+    if (running) {
+      queued = { panel, send: send || Boolean(queued && queued.send) };
+      return;
     }
+    const button = panel.querySelector("[data-editorial-checks-refresh]");
+    if (button) button.disabled = true;
+    running = fetchFindings(panel, send).finally(() => {
+      if (button) button.disabled = false;
+      running = null;
+      if (queued) {
+        const next = queued;
+        queued = null;
+        recheck(next.panel, next.send);
+      }
+    });
   }
 
   document.addEventListener("click", (event) => {
@@ -55,7 +78,8 @@
     if (button) recheck(button.closest("[data-editorial-checks]"), true);
   });
 
-  // The preview panel has just stored and shown the editor's changes.
+  // Wagtail's preview has just stored and shown the editor's changes; it
+  // updates as they type while the Checks or the preview panel is open.
   document.addEventListener("w-preview:loaded", () => {
     document.querySelectorAll("[data-editorial-checks]").forEach((panel) => recheck(panel, false));
   });
