@@ -131,7 +131,7 @@ def people_to_tell(page, revision):
     )
     people = [page.owner, scheduled.user if scheduled else None]
     addresses = [person.email for person in people if person and person.is_active and person.email]
-    return list(dict.fromkeys(addresses))  # one mail each, in this order
+    return list(dict.fromkeys(addresses))  # an owner who scheduled it is told once
 
 
 def notify_held(page, revision, findings):

@@ -118,12 +118,13 @@ def stop_bulk_publishing_on_blocking_findings(request, action_type, objects, act
     Checking first lets the message name every article that is held back."""
     if action_type != "publish" or not issubclass(action.model, Page):
         return None
-    pages = [page.specific for page in objects]
+    pages = {page.pk: page.specific for page in objects}
     if action.cleaned_form.cleaned_data.get("include_descendants"):
         for page in objects:
-            pages += page.get_descendants().not_live().type(ArticlePage).specific()
+            drafts = page.get_descendants().not_live().type(ArticlePage).specific()
+            pages.update((draft.pk, draft) for draft in drafts)
     refused = []
-    for page in pages:
+    for page in pages.values():
         if not isinstance(page, ArticlePage):
             continue
         # Bulk publishing publishes the latest revision (or saves one first).
