@@ -97,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A publication the editorial checks refuse, as a message (dateline/checks).
+    "dateline.checks.middleware.PublishingBlockedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dateline.news.middleware.ReaderSecurityHeadersMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",

@@ -7,10 +7,20 @@ from django.urls import include, path, reverse
 from django.utils.translation import ngettext
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.models import Page
 
 from dateline.news.models import ArticlePage
 
 from . import views
+from .admin_api import CheckedPagesAdminAPIViewSet
+from .publishing import (
+    BLOCKED_ACTION,
+    HELD_ACTION,
+    blocking_findings,
+    describe,
+    fix_or_dismiss,
+    record_refusal,
+)
 from .runner import DISMISS_ACTION, run_checks
 
 
@@ -20,7 +30,7 @@ def register_checks_urls():
 
 
 @hooks.register("register_log_actions")
-def register_dismissal_action(actions):
+def register_log_actions(actions):
     @actions.register_action(DISMISS_ACTION)
     class DismissalFormatter(LogFormatter):
         label = "Dismiss editorial check"
@@ -31,6 +41,24 @@ def register_dismissal_action(actions):
                 f"Dismissed “{data.get('rule', data.get('code'))}” on {data.get('field')} "
                 f"(“{data.get('span', '')}”). Reason: {data.get('reason')}"
             )
+
+    class RefusalFormatter(LogFormatter):
+        outcome = ""
+
+        def format_message(self, log_entry):
+            findings = log_entry.data.get("findings", [])
+            listed = "; ".join(f"{item['label']}: {item['rule']}" for item in findings)
+            return f"{self.outcome}; blocking editorial checks: {listed}"
+
+    @actions.register_action(BLOCKED_ACTION)
+    class BlockedFormatter(RefusalFormatter):
+        label = "Publishing stopped by editorial checks"
+        outcome = "Not published"
+
+    @actions.register_action(HELD_ACTION)
+    class HeldFormatter(RefusalFormatter):
+        label = "Scheduled publishing held by editorial checks"
+        outcome = "Due but not published, still scheduled"
 
 
 def summary(report):
@@ -65,23 +93,59 @@ hooks.register("after_create_page", after_save)
 
 @hooks.register("before_publish_page")
 def stop_publishing_on_blocking_findings(request, page):
-    """The draft is already saved as a revision here, so nothing the editor
-    wrote is lost; only going live waits until the findings are dealt with."""
+    """The editor's Publish button (edit page, new page, an old version from
+    the history) runs Wagtail's publish action itself, so it is checked here
+    rather than in ArticlePage.publish. The draft is already saved as a
+    revision, so nothing the editor wrote is lost; only going live waits."""
     if not isinstance(page, ArticlePage):
         return None
-    blocking = run_checks(page).blocking
-    if not blocking:
+    findings = blocking_findings(page)
+    if not findings:
         return None
-    listed = "; ".join(f"{item.location.label}: {item.rule}" for item in blocking[:5])
+    record_refusal(page, page.latest_revision, findings, user=request.user)
     messages.error(
         request,
-        ngettext(
-            "Not published: %(count)d finding blocks publishing (%(listed)s). "
-            "Your changes are saved as a draft; fix or dismiss the finding in the Checks panel.",
-            "Not published: %(count)d findings block publishing (%(listed)s). "
-            "Your changes are saved as a draft; fix or dismiss them in the Checks panel.",
-            len(blocking),
-        )
-        % {"count": len(blocking), "listed": listed},
+        f"Not published: {describe(findings)}. "
+        f"Your changes are saved as a draft; {fix_or_dismiss(findings)}.",
     )
     return redirect(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+
+
+@hooks.register("before_bulk_action")
+def stop_bulk_publishing_on_blocking_findings(request, action_type, objects, action):
+    """Bulk publishing from the page listing is all or nothing: Wagtail runs it
+    in one transaction, so one refused article would undo the others anyway.
+    Checking first lets the message name every article that is held back."""
+    if action_type != "publish" or not issubclass(action.model, Page):
+        return None
+    pages = {page.pk: page.specific for page in objects}
+    if action.cleaned_form.cleaned_data.get("include_descendants"):
+        for page in objects:
+            drafts = page.get_descendants().not_live().type(ArticlePage).specific()
+            pages.update((draft.pk, draft) for draft in drafts)
+    refused = []
+    for page in pages.values():
+        if not isinstance(page, ArticlePage):
+            continue
+        # Bulk publishing publishes the latest revision (or saves one first).
+        revision = page.get_latest_revision()
+        findings = blocking_findings(revision.as_object() if revision else page)
+        if findings:
+            record_refusal(page, revision, findings, user=request.user)
+            refused.append(f"“{page.title}”: {describe(findings)}.")
+    if not refused:
+        return None
+    messages.error(
+        request,
+        "Nothing was published. "
+        + " ".join(refused)
+        + " Fix or dismiss the findings in each article's Checks panel, or leave "
+        + ngettext("that article", "those articles", len(refused))
+        + " out.",
+    )
+    return redirect(action.next_url)
+
+
+@hooks.register("construct_admin_api")
+def check_publishing_through_the_admin_api(router):
+    router.register_endpoint("pages", CheckedPagesAdminAPIViewSet)

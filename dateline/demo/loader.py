@@ -136,6 +136,10 @@ def load_demo_site():
             )
         )
 
+    # Every article is in the tree before any is published: the summit story
+    # links to the explainer, and the editorial checks refuse to publish a
+    # link to a page that does not exist.
+    articles = []
     for spec in content.ARTICLES:
         article = ArticlePage(
             title=spec["title"],
@@ -149,6 +153,8 @@ def load_demo_site():
         article.bylines = [ArticleAuthor(author=authors[slug]) for slug in spec["authors"]]
         sections[spec["section"]].add_child(instance=article)
         article.tags.add(*spec["tags"])
+        articles.append((article, spec))
+    for article, spec in articles:
         _publish(article, when=now - timedelta(hours=spec["hours_ago"]))
 
     return home

@@ -393,6 +393,36 @@ class ArticlePage(RoutablePageMixin, Page):
         context["canonical_url"] = self.canonical_url(request)
         return context
 
+    def publish(
+        self,
+        revision,
+        user=None,
+        changed=True,
+        log_action=True,
+        previous_revision=None,
+        skip_permission_checks=False,
+    ):
+        """Publish or schedule `revision`, unless the editorial checks stop it.
+
+        Workflow approval, bulk publishing, scheduled publishing and
+        `revision.publish()` all arrive here; the editor's Publish button runs
+        Wagtail's publish action itself, after a hook that checks the same
+        (dateline/checks/publishing.py). Raises PublishingBlocked, or leaves a
+        due scheduled version scheduled, while a blocking finding is open.
+        """
+        from dateline.checks.publishing import held_by_checks
+
+        if held_by_checks(self, revision, log_action=log_action):
+            return None
+        return super().publish(
+            revision,
+            user=user,
+            changed=changed,
+            log_action=log_action,
+            previous_revision=previous_revision,
+            skip_permission_checks=skip_permission_checks,
+        )
+
     # The public change log lives under the article's own address; the views
     # are the newsroom app's.
     @path("changes/", name="changes")

@@ -1,8 +1,11 @@
 import pytest
+from django.contrib.auth import get_user_model
 
 from dateline.checks.models import EditorialChecksSettings
+from dateline.news.models import ArticleAuthor, AuthorPage, SectionPage
 
 from .factories import make_photo
+from .reference import reference_article
 
 
 @pytest.fixture
@@ -23,3 +26,23 @@ def _fresh_rendition_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def editor(client, demo_site):
+    """A signed-in editor who may do anything: publish, approve, dismiss."""
+    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "x" * 16)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def draft(demo_site, photo):
+    """The reference article saved as a draft in the World section."""
+    page = reference_article(photo)
+    page.slug = "leaders-meet"
+    page.live = False
+    page.bylines = [ArticleAuthor(author=AuthorPage.objects.get(slug="maria-lund"))]
+    SectionPage.objects.get(slug="world").add_child(instance=page)
+    page.save_revision()
+    return page

@@ -1,81 +1,18 @@
-"""What an editor sees: findings in the Checks panel, a publish refused while
-a blocking finding is open, and a dismissal kept in the page's history."""
+"""What an editor sees: findings in the Checks panel, unsaved changes checked
+through the preview, and a dismissal kept in the page's history. Publishing
+while a blocking finding is open: test_publishing.py."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.management import CommandError
 from wagtail.models import PageLogEntry
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from dateline.checks.models import EditorialChecksSettings
-from dateline.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
+from dateline.news.models import ArticlePage, SectionPage
 from dateline.news.tests.html import parse, text
 
-from .reference import reference_article
-
-
-@pytest.fixture
-def editor(client, demo_site):
-    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "x" * 16)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def draft(demo_site, photo):
-    """The reference article saved as a draft in the World section."""
-    page = reference_article(photo)
-    page.slug = "leaders-meet"
-    page.live = False
-    page.bylines = [ArticleAuthor(author=AuthorPage.objects.get(slug="maria-lund"))]
-    SectionPage.objects.get(slug="world").add_child(instance=page)
-    page.save_revision()
-    return page
-
-
-def edit_url(page):
-    return f"/admin/pages/{page.pk}/edit/"
-
-
-def post_data(page, photo, *, alt, caption, action="action-publish"):
-    """The edit form as the browser submits it, for a short article."""
-    return nested_form_data(
-        {
-            "title": page.title,
-            "slug": page.slug,
-            "deck": "Two leaders meet for talks behind closed doors at a remote air base.",
-            "dateline": page.dateline,
-            "bylines": inline_formset(
-                [{"id": b.pk, "author": b.author_id, "ORDER": 1} for b in page.bylines.all()],
-                initial=page.bylines.count(),
-            ),
-            "lead_image": "",
-            # Corrections and updates (none here).
-            "notes": inline_formset([]),
-            "body": streamfield(
-                [
-                    ("paragraph", rich_text("<p>The motorcade crossed the runway.</p>")),
-                    (
-                        "figure",
-                        {
-                            "image": {"image": photo.pk, "alt_text": alt, "decorative": ""},
-                            "caption": caption,
-                            "credit": "Harbour Press Agency",
-                        },
-                    ),
-                ]
-            ),
-            "tags": "",
-            # The editor posts each block's id back, so a block keeps it across saves.
-            "body-0-id": "motorcade-paragraph",
-            "body-1-id": "motorcade-figure",
-            "seo_title": "",
-            "search_description": "",
-            "go_live_at": "",
-            "expire_at": "",
-            action: "1",
-        }
-    )
+from .editor_forms import CAPTION, DECK, GOOD_ALT, edit_url, post_data
 
 
 def panel_findings(client, page):
@@ -92,42 +29,6 @@ def test_checks_panel_lists_findings_next_to_their_fields(client, editor, draft)
     alt_finding = panel.select_one('[data-finding="figure-alt-repeats-caption"]')
     assert alt_finding.select_one("a")["href"] == "#body-1-value-image-alt_text"
     assert "blocks publishing" in text(alt_finding)
-
-
-def test_blocking_finding_stops_publishing_but_keeps_the_draft(client, editor, draft, photo):
-    data = post_data(
-        draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway."
-    )
-    response = client.post(edit_url(draft), data, follow=True)
-    assert response.status_code == 200
-    messages = [str(m) for m in response.context["messages"]]
-    assert any(m.startswith("Not published: 1 finding blocks publishing") for m in messages)
-    draft.refresh_from_db()
-    assert not draft.live
-    saved = draft.get_latest_revision_as_object()
-    assert saved.body[1].value["caption"] == "The motorcade on the runway."
-
-    fixed = post_data(
-        draft,
-        photo,
-        alt="Black cars in a line on a runway.",
-        caption="The motorcade on the runway.",
-    )
-    client.post(edit_url(draft), fixed)
-    draft.refresh_from_db()
-    assert draft.live
-
-
-def test_a_site_can_make_a_check_non_blocking(client, editor, draft, photo):
-    settings = EditorialChecksSettings.for_site(draft.get_site())
-    settings.blocking_checks = []
-    settings.save()
-    data = post_data(
-        draft, photo, alt="The Motorcade On The Runway", caption="The motorcade on the runway."
-    )
-    client.post(edit_url(draft), data)
-    draft.refresh_from_db()
-    assert draft.live
 
 
 def test_dismissal_with_reason_is_logged_and_unblocks(client, editor, draft, photo):
@@ -168,6 +69,48 @@ def test_unsaved_changes_are_checked_through_the_preview(client, editor, draft, 
     assert [li["data-finding"] for li in findings.select("[data-finding]")].count(
         "name-spelling"
     ) == 1
+
+
+def test_the_checks_follow_the_form_the_preview_panel_last_sent(client, editor, draft, photo):
+    """What Wagtail's preview sends as the editor types (the Checks panel has
+    it post while open) is what the panel's findings are about; nothing is saved."""
+    revisions = draft.revisions.count()
+
+    def checked(deck):
+        data = post_data(draft, photo, alt=GOOD_ALT, caption=CAPTION, deck=deck, action="preview")
+        assert client.post(f"/admin/pages/{draft.pk}/edit/preview/", data).json()["is_valid"]
+        response = client.get(f"/admin/editorial-checks/{draft.pk}/preview/")
+        assert response.status_code == 200
+        findings = parse(response)
+        assert text(findings.select_one("[data-editorial-checks-summary]")).startswith(
+            "Unsaved changes:"
+        )
+        return {item["data-finding"]: item for item in findings.select('[data-field="deck"]')}
+
+    title_case = checked("Two Leaders Meet For Talks Behind Closed Doors At A Remote Air Base")
+    assert set(title_case) == {"sentence-case"}
+    assert title_case["sentence-case"]["data-input-id"] == "id_deck"
+    assert "Meet" in text(title_case["sentence-case"])
+    assert set(checked(DECK.replace("meet for", "meet  for"))) == {"double-space"}
+    assert checked(DECK) == {}
+
+    assert draft.revisions.count() == revisions
+    assert draft.get_latest_revision_as_object().deck == (
+        "Two Leaders Meet For Talks Behind Closed Doors At A Remote Air Base"
+    )  # the reference draft as saved, Title Case and all
+
+
+def test_preview_checks_are_for_articles_and_their_editors(client, editor, draft, demo_site):
+    assert client.get(f"/admin/editorial-checks/{demo_site.pk}/preview/").status_code == 404
+    get_user_model().objects.create_user("viewer", password="x" * 16).user_permissions.add(
+        Permission.objects.get(codename="access_admin")
+    )
+    client.login(username="viewer", password="x" * 16)
+    # Someone who may not edit the article is sent to the dashboard, findings unseen.
+    response = client.get(f"/admin/editorial-checks/{draft.pk}/preview/", follow=True)
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert "do not have permission" in text(parse(response).select_one(".messages"))
+    assert not parse(response).select("[data-finding]")
 
 
 def test_panel_on_a_new_article_and_on_other_pages(client, editor, demo_site):

@@ -1,6 +1,9 @@
 """Dry runs, failures that do not stop the rest, and conversions a reader would notice."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -65,6 +68,25 @@ def test_without_uploads_posts_import_and_photos_are_reported(tmp_path):
     assert story.lead_image is None
     assert [b.block_type for b in story.body][:2] == ["paragraph", "paragraph"]
     assert "featured image not in the image library" in run.output
+
+
+def test_published_posts_stay_published_whatever_the_editorial_checks_find(uploads, tmp_path):
+    # The storm photo's alt text made the same as its caption: a finding
+    # that stops the newsroom's own articles from going live.
+    export = tmp_path / "export.xml"
+    export.write_text(
+        SITE_EXPORT.read_text().replace(
+            'storm-quay-1024x683.jpg" alt=""',
+            'storm-quay-1024x683.jpg" alt="Spray over the mole at 6am"',
+        )
+    )
+    run = run_import(export, "--uploads", str(uploads))
+    assert run.status == 0, run.output
+    story = ArticlePage.objects.get(title="Storm closes the north mole")
+    assert story.live and story.live_revision == story.latest_revision
+    out = io.StringIO()
+    call_command("check_articles", story.slug, "--published", stdout=out)
+    assert "[error, blocks publishing] figure-alt-repeats-caption" in out.getvalue()
 
 
 @pytest.fixture
