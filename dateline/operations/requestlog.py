@@ -15,6 +15,7 @@ import multiprocessing.util
 import os
 import queue
 import re
+import sys
 import threading
 import time
 import uuid
@@ -137,14 +138,10 @@ class BackgroundStreamHandler(logging.handlers.QueueHandler):
 
     def __init__(self):
         super().__init__(queue.SimpleQueue())
-        self.stream_handler = logging.StreamHandler()
+        self.stream = sys.stderr
         self._pid = None
         self._start_lock = threading.Lock()
         self._write_lock = threading.Lock()
-
-    def setFormatter(self, fmt):  # noqa: N802 - logging's own name
-        super().setFormatter(fmt)
-        self.stream_handler.setFormatter(fmt)
 
     def prepare(self, record):
         return record
@@ -186,6 +183,5 @@ class BackgroundStreamHandler(logging.handlers.QueueHandler):
                 except Exception:  # noqa: BLE001 - a bad record must not stop the writer
                     self.handleError(record)
             if lines:
-                stream = self.stream_handler.stream
-                stream.write("\n".join(lines) + "\n")
-                stream.flush()
+                self.stream.write("\n".join(lines) + "\n")
+                self.stream.flush()
