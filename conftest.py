@@ -103,3 +103,13 @@ def _wagtail_tree_roots(request):
     from dateline.demo.loader import ensure_tree_roots
 
     ensure_tree_roots()
+
+
+@pytest.fixture(autouse=True)
+def _forget_remembered_sites():
+    """Each test's rows are rolled back afterwards, which a running server never
+    sees: a site remembered during one test must not answer in the next."""
+    yield
+    from dateline.news.sites import memo
+
+    memo.forget()

@@ -172,6 +172,49 @@ class Stack:
         wait_for(f"http://127.0.0.1:{port}{ARTICLE}")
         return log
 
+    def minimal_wagtail(self, port):
+        """The issue's yardstick: Wagtail's own starter project, uncached, on the same server.
+
+        `wagtail start` makes it (a welcome page on SQLite); Granian serves it
+        with Dateline's workers and threads, so the two differ only in the app.
+        """
+        project = self.work / "minimal-wagtail"
+        project.mkdir()
+        wagtail = str(Path(sys.executable).with_name("wagtail"))
+        subprocess.run([wagtail, "start", "minimal", str(project)], check=True)
+        (project / "minimal" / "settings" / "local.py").write_text(
+            'SECRET_KEY = "bench-minimal-' + "x" * 40 + '"\n'
+            'ALLOWED_HOSTS = ["127.0.0.1", "localhost"]\n'
+        )
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}},
+            "DJANGO_SETTINGS_MODULE": "minimal.settings.production",
+        }
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=project,
+                env=env,
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        granian = str(Path(sys.executable).with_name("granian"))
+        args = [granian, "--interface", "wsgi", "minimal.wsgi:application"]
+        args += ["--host", "127.0.0.1", "--port", str(port), "--workers", WORKERS]
+        args += ["--blocking-threads", "4", "--backlog", "2048"]
+        out = open(self.work / "minimal-wagtail.log", "w")  # noqa: SIM115
+        self.processes.append(
+            subprocess.Popen(
+                args,
+                cwd=project,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        wait_for(f"http://127.0.0.1:{port}/")
+
     def nginx(self, name, server_block):
         folder = self.work / f"nginx-{name}"
         (folder / "cache").mkdir(parents=True)
@@ -330,9 +373,12 @@ def main():
     stack = Stack()
     try:
         stack.prepare()
-        app_port, uncached_port, front_port, ref_port = (free_port() for _ in range(4))
+        app_port, uncached_port, front_port, ref_port, minimal_port = (
+            free_port() for _ in range(5)
+        )
         app_log = stack.app(app_port)
         stack.app(uncached_port, cached=False)
+        stack.minimal_wagtail(minimal_port)
         article_bytes = fetch(f"http://127.0.0.1:{app_port}{ARTICLE}")
         ref_root = stack.work / "reference"
         (ref_root / ARTICLE.strip("/")).mkdir(parents=True)
@@ -350,13 +396,23 @@ def main():
             ("2 production front, cached", f"http://127.0.0.1:{front_port}{ARTICLE}"),
             ("3 app server alone, cached", f"http://127.0.0.1:{app_port}{ARTICLE}"),
             ("4 app uncached (render cost)", f"http://127.0.0.1:{uncached_port}{ARTICLE}"),
+            ("R minimal Wagtail, uncached", f"http://127.0.0.1:{minimal_port}/"),
         ]
+        # BENCH_CASES=1,4 runs only those cases (and skips the purge run and
+        # Lighthouse), for a quick measurement while working on one of them.
+        only = os.environ.get("BENCH_CASES", "")
+        if only:
+            cases = [case for case in cases if case[0].split()[0] in only.split(",")]
         rows = []
         for name, url in cases:
             for connections in (64, 512):
                 fetch(url)
                 rows.append({"case": name, "connections": connections, **wrk(url, connections)})
                 print(format_row(rows[-1], rows), flush=True)
+        for line in against_minimal_wagtail(rows):
+            print(line)
+        if only:
+            return
         purge = republish_under_load(stack, f"http://127.0.0.1:{front_port}", app_log)
         audit = lighthouse(stack, f"http://127.0.0.1:{front_port}{ARTICLE}")
     finally:
@@ -383,6 +439,15 @@ def main():
     if audit:
         print("lighthouse (mobile): " + ", ".join(f"{k} {v}" for k, v in audit.items()))
     print(f"results written to {out / 'latest.json'}")
+
+
+def against_minimal_wagtail(rows):
+    """Dateline's uncached article against Wagtail's starter page, per connection count."""
+    by_case = {(r["case"].split()[0], r["connections"]): r["rps"] for r in rows}
+    for (case, connections), rps in sorted(by_case.items()):
+        minimal = by_case.get(("R", connections))
+        if case == "4" and minimal:
+            yield (f"uncached article / minimal Wagtail page, c={connections}: {rps / minimal:.2f}")
 
 
 def format_row(row, rows):

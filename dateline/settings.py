@@ -56,6 +56,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 BASE_URL = os.environ.get("BASE_URL", "").rstrip("/")
 WAGTAILADMIN_BASE_URL = BASE_URL or "http://127.0.0.1:8000"
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Dateline")
+# How long another process may keep answering with a site an administrator
+# has since edited (dateline/news/sites.py); 0 looks the site up every time.
+DATELINE_SITE_MEMO_SECONDS = float(os.environ.get("SITE_MEMO_SECONDS", "10"))
 
 INSTALLED_APPS = [
     "dateline.news",
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "dateline.caching.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Which site a page request is for, without a query each time (news/sites.py).
+    "dateline.news.sites.RememberedSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -1,12 +1,12 @@
 """Purge the pages that show a page whenever readers' view of it changes."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
-from .purge import purge_page, purge_paths
+from .purge import purge_page, purge_paths, purge_site
 
 
 def _after_commit(func, *args):
@@ -46,3 +46,11 @@ def purge_deleted_page(sender, instance, **kwargs):
     # the specific type, whose providers know what shows it.
     if isinstance(instance, Page) and type(instance) is not Page:
         _after_commit(purge_page, instance)
+
+
+@receiver(post_save, sender=Site)
+@receiver(post_delete, sender=Site)
+def purge_on_site_change(sender, **kwargs):
+    # The site's name is in every page's header and title, and a new root
+    # page or hostname changes what every address shows.
+    _after_commit(purge_site)

@@ -21,6 +21,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock
+from .routing import RestrictionsFromRouteMixin, RoutesInOneQueryMixin
 
 # A republish within this window (a typo fixed minutes after launch) is not
 # shown to readers as an update.
@@ -87,7 +88,7 @@ def attach_sections(articles):
     return articles
 
 
-class HomePage(Page):
+class HomePage(RoutesInOneQueryMixin, RestrictionsFromRouteMixin, Page):
     """The front page: the lead story first, then the latest stories."""
 
     strapline = models.CharField(max_length=200, blank=True)
@@ -109,7 +110,7 @@ class HomePage(Page):
         return context
 
 
-class SectionPage(Page):
+class SectionPage(RestrictionsFromRouteMixin, Page):
     """A newsroom section (World, Politics, ...) holding its articles."""
 
     intro = models.CharField(max_length=300, blank=True)
@@ -126,7 +127,7 @@ class SectionPage(Page):
         return context
 
 
-class AuthorIndexPage(Page):
+class AuthorIndexPage(RestrictionsFromRouteMixin, Page):
     """The list of the newsroom's authors, parent of their profile pages."""
 
     parent_page_types = ["news.HomePage"]
@@ -141,7 +142,7 @@ class AuthorIndexPage(Page):
         return context
 
 
-class AuthorPage(Page):
+class AuthorPage(RestrictionsFromRouteMixin, Page):
     """An author's public profile: name (the page title), role, bio and their stories."""
 
     role = models.CharField(max_length=120, blank=True, help_text="e.g. “Senior correspondent”")
@@ -218,7 +219,7 @@ class ArticleNote(Orderable):
         return f"{self.get_kind_display()}: {self.text[:60]}"
 
 
-class ArticlePage(RoutablePageMixin, Page):
+class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
     """A news article. The page title is the headline."""
 
     deck = models.CharField(
@@ -288,10 +289,14 @@ class ArticlePage(RoutablePageMixin, Page):
         index.FilterField("first_published_at"),
     ]
 
+    # Loaded with the article when a reader's URL is routed to it (routing.py).
+    route_select_related = ["lead_image"]
+
     @cached_property
     def section(self):
-        # The kicker, the breadcrumbs and the share metadata all name it.
-        return self.get_parent().specific
+        # The kicker, the breadcrumbs and the share metadata all name it, and
+        # read only its title and address: no query for its specific fields.
+        return self.get_parent().specific_deferred
 
     @cached_property
     def authors(self):

@@ -125,6 +125,22 @@ def test_unpublished_article_disappears_at_once(
     assert b"President Varga heads north" not in client.get("/").content
 
 
+def test_renaming_the_site_purges_every_page(client, django_capture_on_commit_callbacks):
+    from wagtail.models import Site
+
+    for path in (ARTICLE, "/", "/science/"):
+        client.get(path)
+        assert client.get(path)["X-Cache"] == "HIT"
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "The Northern Dispatch"
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+    for path in (ARTICLE, "/", "/science/"):
+        response = client.get(path)
+        assert response["X-Cache"] == "MISS", path
+        assert b"The Northern Dispatch" in response.content, path
+
+
 def test_while_one_request_renders_a_purged_page_others_get_the_stale_copy(
     client, summit_article, django_capture_on_commit_callbacks
 ):

@@ -1,0 +1,78 @@
+"""Finding the page for a reader's URL in a fixed, small number of queries.
+
+Wagtail resolves a URL one tree level at a time: a query for the child with
+the next slug, then another for its specific type, at every level, and then
+two more for the view restrictions of the page and its ancestors. An article
+two levels below the front page cost six queries before its own work began.
+
+A page's `url_path` is its site root's `url_path` followed by the slugs below
+it, so every page on the way to the requested one can be fetched in a single
+query. The deepest page found is loaded as its specific type (with what its
+template reads at once, `route_select_related`) and routes the rest of the
+path itself, so a page type's own `route()` (an article's sub-routes) still
+decides. The pages above it become `specific_deferred` instances: the parent
+links and the view-restriction check read only their tree fields.
+"""
+
+from django.http import Http404
+from wagtail.models import Page, PageViewRestriction
+
+
+class RoutesInOneQueryMixin:
+    """For the site root page type: route the whole path with one tree query."""
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        candidates = [
+            self.url_path + "/".join(path_components[:depth]) + "/"
+            for depth in range(1, len(path_components) + 1)
+        ]
+        along_path = Page.objects.filter(
+            url_path__in=candidates, path__startswith=self.path, depth__gt=self.depth
+        ).order_by("depth")
+        chain = [self]
+        for page in along_path:
+            parent = chain[-1]
+            # url_path is unique within a tree, but a page moved mid-request
+            # could leave a gap: stop at the first page that is not a child.
+            if page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
+                break
+            page = page.specific_deferred
+            page._cached_parent_obj = parent
+            chain.append(page)
+        if len(chain) == 1:
+            # No child page has the first slug: Wagtail's own routing gives the 404.
+            return super().route(request, path_components)
+
+        found = chain[-1]
+        model = found.specific_class
+        if model is None:  # the page's type no longer exists in the code
+            raise Http404
+        page = (
+            model._default_manager.select_related(*getattr(model, "route_select_related", ()))
+            .filter(pk=found.pk)
+            .first()
+        )
+        if page is None:  # deleted since the tree query
+            raise Http404
+        page._cached_parent_obj = found._cached_parent_obj
+        page._restricting_page_ids = {p.alias_of_id or p.pk for p in [*chain[:-1], page]}
+        return page.route(request, path_components[len(chain) - 1 :])
+
+
+class RestrictionsFromRouteMixin:
+    """For every reader page type: one query for the view restrictions that apply.
+
+    Wagtail's `get_view_restrictions` queries the ancestors (for aliases) and
+    then the restrictions. A page found by `RoutesInOneQueryMixin` already
+    knows its ancestors, so only the restrictions are queried. An alias
+    points at its original (Wagtail never aliases an alias), whose
+    restrictions are the ones that apply, as in Wagtail.
+    """
+
+    def get_view_restrictions(self):
+        page_ids = getattr(self, "_restricting_page_ids", None)
+        if page_ids is None:
+            return super().get_view_restrictions()
+        return PageViewRestriction.objects.filter(page_id__in=page_ids)

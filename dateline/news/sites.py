@@ -1,0 +1,73 @@
+"""Which Wagtail site a request is for, remembered per process for a few seconds.
+
+Wagtail looks the site up in the database on every request (one query with a
+ranking expression that costs more to build than to run). The answer changes
+only when an administrator edits the sites, so each process remembers it by
+host and port: forgotten at once in the process that saved the change (the
+signals below), and after SITE_MEMO_SECONDS in the others.
+
+Each request gets its own copy, so nothing a request hangs on the site or its
+root page (Wagtail caches `.specific` on the instance) outlives the request.
+"""
+
+import copy
+import threading
+import time
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+from wagtail import views as wagtail_views
+from wagtail.models import Site
+
+# Host headers come from clients; the memo never grows past this many.
+MAX_HOSTS = 64
+
+
+class SiteMemo:
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self._entries = {}
+        self._lock = threading.Lock()
+
+    def site_for(self, request):
+        key = (request._get_raw_host(), request.get_port())
+        now = time.monotonic()
+        entry = self._entries.get(key)
+        if entry is None or entry[0] <= now:
+            entry = (now + self.seconds, Site._find_for_request(request))
+            with self._lock:
+                if len(self._entries) >= MAX_HOSTS:
+                    self._entries = {}
+                self._entries[key] = entry
+        return copy.deepcopy(entry[1])
+
+    def forget(self, **kwargs):
+        with self._lock:
+            self._entries = {}
+
+
+memo = SiteMemo(settings.DATELINE_SITE_MEMO_SECONDS)
+post_save.connect(memo.forget, sender=Site, dispatch_uid="site-memo-save")
+post_delete.connect(memo.forget, sender=Site, dispatch_uid="site-memo-delete")
+
+
+class RememberedSiteMiddleware:
+    """Answer Wagtail's `Site.find_for_request` from the memo, for page views.
+
+    Wagtail keeps the site it finds on `request._wagtail_site`; setting it
+    first is the documented effect of its own lookup, so nothing else changes.
+    Only for Wagtail's page view, where every request needs the site: the
+    health checks and media files must not touch the database at all, and
+    other views look the site up once, as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        wanted = view_func is wagtail_views.serve and memo.seconds > 0
+        if wanted and not hasattr(request, "_wagtail_site"):
+            request._wagtail_site = memo.site_for(request)

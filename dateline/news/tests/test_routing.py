@@ -1,0 +1,168 @@
+"""Reader URLs reach the right page, with Wagtail's rules, in a fixed number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.test import RequestFactory
+from wagtail.models import Page, PageViewRestriction, Site
+
+from dateline.news.models import ArticlePage, SectionPage
+from dateline.news.sites import SiteMemo
+
+from .html import parse, text
+
+ARTICLE_URL = "/world/president-heads-north-for-skarholm-summit/"
+HEADLINE = "President Varga heads north for the Skarholm fisheries summit"
+
+
+def route(path):
+    request = RequestFactory().get(path)
+    # As when serving: the site comes from the per-process memo (news/sites.py).
+    request._wagtail_site = SiteMemo(seconds=10).site_for(request)
+    return Page.route_for_request(request, path)
+
+
+@pytest.mark.parametrize(
+    "path, kind, slug",
+    [
+        ("/", "homepage", None),
+        ("/world/", "sectionpage", "world"),
+        (ARTICLE_URL, "articlepage", "president-heads-north-for-skarholm-summit"),
+        ("/authors/maria-lund/", "authorpage", "maria-lund"),
+    ],
+)
+def test_each_public_address_routes_to_its_page_as_its_own_type(demo_site, path, kind, slug):
+    page, args, kwargs = route(path)
+    assert page.specific_class.__name__.lower() == kind
+    assert type(page).__name__.lower() == kind
+    if slug:
+        assert page.slug == slug
+
+
+def test_an_article_is_found_in_three_queries_however_deep(
+    summit_article, django_assert_num_queries
+):
+    # The front page as its own type, every page on the path, then the article.
+    request = RequestFactory().get(ARTICLE_URL)
+    request._wagtail_site = SiteMemo(seconds=10).site_for(request)
+    with django_assert_num_queries(3):
+        page, _, _ = Page.route_for_request(request, ARTICLE_URL)
+    # Its section, for the kicker and the breadcrumbs, came with the path.
+    with django_assert_num_queries(0):
+        assert page.section.title == "World"
+        assert page.lead_image.title
+
+
+def test_unknown_addresses_and_unpublished_articles_are_not_found(client, summit_article):
+    assert client.get("/world/no-such-story/").status_code == 404
+    assert client.get("/no-such-section/some-story/").status_code == 404
+    assert client.get(ARTICLE_URL + "no-such-part/").status_code == 404
+    summit_article.unpublish()
+    response = client.get(ARTICLE_URL)
+    assert response.status_code == 404
+    assert HEADLINE not in response.text
+
+
+def test_a_slug_only_matches_below_its_own_parent(client, summit_article):
+    # The article exists under World; the same slug under Politics is not it.
+    assert client.get("/politics/president-heads-north-for-skarholm-summit/").status_code == 404
+
+
+def test_a_password_on_the_section_protects_its_articles(client, summit_article):
+    world = SectionPage.objects.get(slug="world")
+    PageViewRestriction.objects.create(
+        page=world, restriction_type=PageViewRestriction.PASSWORD, password="north"
+    )
+    response = client.get(ARTICLE_URL)
+    assert response.status_code == 200
+    page = parse(response)
+    assert page.select_one("input[type=password]") is not None
+    assert HEADLINE not in text(page)
+    assert response.headers["Cache-Control"].startswith(("max-age=0", "no-cache", "private"))
+
+
+def test_a_login_restriction_on_the_article_sends_readers_to_sign_in(client, summit_article):
+    PageViewRestriction.objects.create(
+        page=summit_article, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = client.get(ARTICLE_URL)
+    assert response.status_code == 302
+    assert "next=" in response.headers["Location"]
+
+
+def test_an_alias_carries_the_restriction_of_its_original(client, summit_article):
+    politics = SectionPage.objects.get(slug="politics")
+    alias = summit_article.create_alias(parent=politics, update_slug="summit-copy")
+    assert client.get(alias.url).status_code == 200
+    PageViewRestriction.objects.create(
+        page=summit_article, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(alias.url).status_code == 302
+
+
+def test_a_live_article_moved_to_another_section_is_found_at_its_new_address(
+    client, summit_article
+):
+    politics = SectionPage.objects.get(slug="politics")
+    summit_article.move(politics, pos="last-child")
+    # Wagtail's redirects app remembers the old address.
+    new_url = "/politics/president-heads-north-for-skarholm-summit/"
+    moved = client.get(ARTICLE_URL)
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith(new_url)
+    response = client.get(new_url)
+    assert response.status_code == 200
+    assert text(parse(response).select_one(".kicker")) == "Politics"
+
+
+def test_a_renamed_site_shows_at_once_in_the_process_that_saved_it(client, demo_site):
+    client.get("/")
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "The Northern Dispatch"
+    site.save()
+    assert text(parse(client.get("/")).select_one(".brand")) == "The Northern Dispatch"
+
+
+def test_page_requests_do_not_look_the_site_up_each_time(client, summit_article):
+    client.get(ARTICLE_URL)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ARTICLE_URL).status_code == 200
+    assert not [q for q in queries.captured_queries if '"wagtailcore_site"' in q["sql"]]
+
+
+def test_another_process_sees_a_site_change_once_its_memo_expires(demo_site, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr("dateline.news.sites.time.monotonic", lambda: clock[0])
+    memo = SiteMemo(seconds=10)
+    request = RequestFactory().get("/")
+    assert memo.site_for(request).site_name in ("", "Dateline", None)
+
+    # Another process saves the change: this memo gets no signal.
+    Site.objects.filter(is_default_site=True).update(site_name="Renamed elsewhere")
+    clock[0] += 9
+    assert memo.site_for(request).site_name != "Renamed elsewhere"
+    clock[0] += 2
+    assert memo.site_for(request).site_name == "Renamed elsewhere"
+
+
+def test_each_request_gets_its_own_copy_of_the_remembered_site(demo_site):
+    memo = SiteMemo(seconds=10)
+    request = RequestFactory().get("/")
+    first = memo.site_for(request)
+    first.root_page.title = "Changed by one request"
+    assert memo.site_for(request).root_page.title != "Changed by one request"
+
+
+def test_the_memo_keeps_a_bounded_number_of_hosts(demo_site):
+    memo = SiteMemo(seconds=10)
+    for n in range(200):
+        memo.site_for(RequestFactory().get("/", HTTP_HOST=f"host{n}.example"))
+    assert len(memo._entries) <= 64
+
+
+def test_draft_changes_are_not_served_to_readers(client, summit_article):
+    summit_article.title = "A draft headline nobody approved"
+    summit_article.save_revision()
+    page = parse(client.get(ARTICLE_URL))
+    assert text(page.h1) == HEADLINE
+    assert ArticlePage.objects.get(pk=summit_article.pk).title == HEADLINE
