@@ -106,6 +106,8 @@ class Stack:
             "SECRET_KEY": "bench-" + "x" * 50,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "SERVE_MEDIA": "1",
+            # The front sends fresh pages the app wrote as files (caching/files.py).
+            "PAGE_FILES_DIR": str(self.work / "var" / "page-files"),
             "LOG_LEVEL": "ERROR",
         }
 
@@ -255,6 +257,7 @@ def front_block(stack, listen, app_port):
         "STATIC_ROOT": str(stack.work / "var" / "static"),
         "MEDIA_ROOT": str(stack.work / "var" / "media"),
         "CACHE_DIR": str(stack.work / "nginx-front" / "cache"),
+        "PAGE_FILES_DIR": stack.env["PAGE_FILES_DIR"],
     }
     for name, value in values.items():
         template = template.replace("${" + name + "}", value)
@@ -385,7 +388,10 @@ def main():
         (ref_root / ARTICLE.strip("/") / "index.html").write_bytes(article_bytes)
         stack.nginx(
             "reference",
-            f"server {{ listen 127.0.0.1:{ref_port} reuseport backlog=4096; root {ref_root}; }}",
+            f"server {{ listen 127.0.0.1:{ref_port} reuseport backlog=4096; root {ref_root};\n"
+            # The same file-serving settings as the front (deploy/nginx.conf).
+            " open_file_cache max=10000 inactive=30s; open_file_cache_valid 1s;\n"
+            " sendfile on; tcp_nopush on; }",
         )
         stack.nginx("front", front_block(stack, front_port, app_port))
         wait_for(f"http://127.0.0.1:{ref_port}{ARTICLE}")

@@ -180,6 +180,9 @@ else:
     }
 
 # Full-page caching for anonymous readers (dateline/caching/policy.py).
+# Fresh anonymous pages also written here for nginx to send as files
+# (dateline/caching/files.py, deploy/nginx.conf); empty: off.
+DATELINE_PAGE_FILES_DIR = os.environ.get("PAGE_FILES_DIR", "")
 DATELINE_PAGE_CACHE = {
     "enabled": env_bool("PAGE_CACHE", True),
     "fresh_seconds": int(os.environ.get("PAGE_CACHE_FRESH_SECONDS", "300")),

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import keys
+from . import files, keys
 from .policy import PageCachePolicy
 
 logger = logging.getLogger("dateline.caching")
@@ -59,6 +59,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
         self.policy = PageCachePolicy.from_settings()
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        self.page_files = self.policy.enabled and files.root() is not None
+        if self.page_files:
+            # Files written by the previous release's templates must not be
+            # sent by nginx after a deploy (the cache keys change the same way).
+            files.remove_all()
 
     def __call__(self, request):
         if not (self.policy.enabled and self._is_anonymous_read(request)):
@@ -69,6 +74,8 @@ class AnonymousPageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
+        if self.page_files:
+            files.sweeper.ensure_started(self.policy.fresh_seconds)
         cache = cache_backend()
         host = request.get_host()
         entry_key = keys.entry_key(host, request.path, self._query(request))
@@ -130,6 +137,8 @@ class AnonymousPageCacheMiddleware:
                 entry = CachedPage(response, started)
                 cache.set(entry_key, entry, self.policy.entry_lifetime)
                 logger.info("rendered %s", request.path)
+                if self.page_files and files.is_storable(request, response):
+                    files.write(cache, request.get_host(), request.path, entry.body, started)
                 self._decorate(response, entry, "MISS")
             return response
         finally:

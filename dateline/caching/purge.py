@@ -8,7 +8,7 @@ with `register_paths_provider`.
 
 import time
 
-from . import broadcast, keys
+from . import broadcast, files, keys
 from .middleware import cache_backend
 from .policy import PageCachePolicy
 
@@ -38,6 +38,8 @@ def purge_paths(paths):
     now = time.time()
     backend = cache_backend()
     backend.set_many({keys.path_marker(path): now for path in paths}, policy.entry_lifetime)
+    # After the markers: a page file written meanwhile checks them (files.py).
+    files.remove(paths)
     broadcast.announce(backend, paths)
     return paths
 
@@ -51,4 +53,5 @@ def purge_site():
     policy = PageCachePolicy.from_settings()
     backend = cache_backend()
     backend.set(keys.SITE_MARKER, time.time(), policy.entry_lifetime)
+    files.remove_all()
     broadcast.announce(backend, [broadcast.EVERY_PATH])

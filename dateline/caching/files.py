@@ -1,0 +1,183 @@
+"""Page files: fresh anonymous pages written to disk for nginx to send as files.
+
+nginx answers a hit in its proxy cache about a fifth slower than it sends a
+plain file (it reads and parses the stored response's headers for every
+request). With PAGE_FILES_DIR set, the page cache also writes each fresh
+anonymous HTML page to `<dir>/<host><path>index.html`, and deploy/nginx.conf
+sends that file, when it exists, to plain GET/HEAD requests without a query
+string, a session cookie or credentials; everything else reaches the app.
+
+A file is only ever a copy of a fresh cache entry, and it goes as soon as the
+entry would stop being fresh:
+- a purge deletes the files of the paths it marks (all of them for the whole
+  site), right after writing its markers;
+- a file is written only after checking that no purge has marked its path
+  since the page was rendered, and checked again after it is in place, so a
+  purge landing in between cannot leave an out-of-date file behind;
+- a sweeper thread in each app process deletes files older than the policy's
+  `fresh_seconds`, which bounds changes that purge nothing (a photo edited in
+  the image library) exactly as the page cache itself does.
+
+The folder must be on the machine that runs nginx, shared with every app
+process that purges (one machine, or a shared volume).
+"""
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+from . import keys
+
+logger = logging.getLogger("dateline.caching")
+
+# Only addresses made of plain path segments ending in "/" (Wagtail's pages):
+# the file name can then never leave the folder.
+STORABLE_PATH = re.compile(r"^/(?:[A-Za-z0-9_-]+/)*$")
+STORABLE_HOST = re.compile(r"^[a-z0-9.-]+$")
+FILE_NAME = "index.html"
+
+
+def root():
+    folder = getattr(settings, "DATELINE_PAGE_FILES_DIR", "")
+    return Path(folder) if folder else None
+
+
+def _hostname(host):
+    # nginx's $host: lower case, without the port.
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    return name.lower()
+
+
+def file_for(folder, host, path):
+    name = _hostname(host)
+    if not (STORABLE_HOST.match(name) and STORABLE_PATH.match(path)) or ".." in name:
+        return None
+    return folder / name / path.lstrip("/") / FILE_NAME
+
+
+def is_storable(request, response):
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not request.META.get("QUERY_STRING")
+        and response.get("Content-Type", "").startswith("text/html")
+        and STORABLE_PATH.match(request.path) is not None
+    )
+
+
+def write(cache, host, path, body, rendered_at):
+    """Write a fresh page's file, unless a purge has marked its path since it was rendered."""
+    folder = root()
+    target = file_for(folder, host, path) if folder else None
+    if target is None:
+        return False
+    if _purged_since(cache, path, rendered_at):
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{os.getpid()}-{threading.get_ident()}.tmp")
+        temporary.write_bytes(body)
+        # The file's time is the render's: nginx sends it as Last-Modified,
+        # and the sweeper ages the file from it.
+        os.utime(temporary, (rendered_at, rendered_at))
+        os.replace(temporary, target)
+    except OSError as error:
+        logger.warning("page file not written for %s: %s", path, error)
+        return False
+    if _purged_since(cache, path, rendered_at):
+        # A purge landed while the file was written; its deletion may have
+        # come before the rename.
+        _unlink(target)
+        return False
+    return True
+
+
+def _purged_since(cache, path, rendered_at):
+    markers = cache.get_many([keys.path_marker(path), keys.SITE_MARKER])
+    return max(markers.values(), default=0) >= rendered_at
+
+
+def remove(paths):
+    """Delete the files of these paths, for every host."""
+    folder = root()
+    if folder is None or not folder.is_dir():
+        return
+    for host_folder in folder.iterdir():
+        for path in paths:
+            target = file_for(folder, host_folder.name, path)
+            if target is not None:
+                _unlink(target)
+
+
+def remove_all():
+    folder = root()
+    if folder is None or not folder.is_dir():
+        return
+    for host_folder in folder.iterdir():
+        # Renamed first, so nginx stops finding the files at once, however
+        # long deleting them takes.
+        doomed = folder / f".purged-{os.getpid()}-{time.monotonic_ns()}"
+        with contextlib.suppress(OSError):
+            host_folder.rename(doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+
+
+def sweep(max_age, now=None):
+    """Delete files older than `max_age` seconds; returns how many went."""
+    folder = root()
+    if folder is None or not folder.is_dir():
+        return 0
+    cutoff = (now or time.time()) - max_age
+    removed = 0
+    for directory, _subfolders, names in os.walk(folder):
+        for name in names:
+            target = Path(directory) / name
+            with contextlib.suppress(OSError):
+                if target.stat().st_mtime < cutoff:
+                    target.unlink()
+                    removed += 1
+    return removed
+
+
+def _unlink(target):
+    with contextlib.suppress(FileNotFoundError):
+        target.unlink()
+
+
+class Sweeper:
+    """One thread per process deleting files as they stop being fresh."""
+
+    def __init__(self):
+        self._pid = None
+        self._lock = threading.Lock()
+
+    def ensure_started(self, max_age):
+        if self._pid == os.getpid():
+            return
+        with self._lock:
+            if self._pid == os.getpid():
+                return
+            interval = max(1.0, min(max_age / 10, 30.0))
+            thread = threading.Thread(
+                target=self._run, args=(max_age, interval), name="dateline-page-files", daemon=True
+            )
+            thread.start()
+            self._pid = os.getpid()
+
+    def _run(self, max_age, interval):
+        while True:
+            time.sleep(interval)
+            try:
+                sweep(max_age)
+            except Exception:  # keep sweeping whatever one pass met
+                logger.exception("page files sweep failed")
+
+
+sweeper = Sweeper()

@@ -1,0 +1,215 @@
+"""Page files: the copies nginx sends as plain files, and how they go when a page changes."""
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+
+from dateline.caching import files, keys
+from dateline.caching.middleware import AnonymousPageCacheMiddleware
+from dateline.caching.purge import purge_paths, purge_site
+from dateline.news.models import SectionPage
+
+ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
+OTHER_SECTION_ARTICLE = "/science/kelp-forests-are-coming-back-survey-finds/"
+NGINX_CONF = Path(__file__).resolve().parents[3] / "deploy" / "nginx.conf"
+
+
+@pytest.fixture(autouse=True)
+def page_files(settings, demo_site, tmp_path):
+    settings.DATELINE_PAGE_CACHE = {"enabled": True, "fresh_seconds": 300, "stale_seconds": 600}
+    settings.DATELINE_PAGE_FILES_DIR = str(tmp_path / "page-files")
+    cache.clear()
+    yield tmp_path / "page-files"
+    cache.clear()
+
+
+def stored(folder, path, host="testserver"):
+    return folder / host / path.lstrip("/") / "index.html"
+
+
+def test_a_fresh_anonymous_page_is_written_as_the_bytes_readers_got(client, page_files):
+    before = time.time()
+    response = client.get(ARTICLE)
+    assert response["X-Cache"] == "MISS"
+    written = stored(page_files, ARTICLE)
+    assert written.read_bytes() == response.content
+    # Its time is the render's: nginx sends it as Last-Modified.
+    assert before - 1 <= written.stat().st_mtime <= time.time()
+    assert oct(written.stat().st_mode & 0o777) == "0o644"
+
+
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"path": ARTICLE, "data": {"page": "2"}},
+        {"path": "/feeds/rss/"},
+        {"path": "/world/no-such-story/"},
+        {"path": "/sitemap.xml"},
+    ],
+    ids=["query string", "feed", "not found", "not a folder address"],
+)
+def test_only_plain_html_pages_are_written(client, page_files, request_kwargs):
+    client.get(**request_kwargs)
+    written = [p for p in page_files.rglob("*") if p.is_file()] if page_files.exists() else []
+    assert written == []
+
+
+def test_editors_pages_are_never_written(client, page_files, django_user_model):
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "pw")
+    client.force_login(editor)
+    client.get(ARTICLE)
+    assert not stored(page_files, ARTICLE).exists()
+
+
+def test_publishing_deletes_the_files_that_show_the_article_and_no_others(
+    client, page_files, summit_article, django_capture_on_commit_callbacks
+):
+    for path in (ARTICLE, "/", "/world/", OTHER_SECTION_ARTICLE, "/science/"):
+        client.get(path)
+        assert stored(page_files, path).exists(), path
+
+    summit_article.title = "Summit moved to Tuesday"
+    with django_capture_on_commit_callbacks(execute=True):
+        summit_article.save_revision().publish()
+
+    for path in (ARTICLE, "/", "/world/"):
+        assert not stored(page_files, path).exists(), path
+    for path in (OTHER_SECTION_ARTICLE, "/science/"):
+        assert stored(page_files, path).exists(), path
+    # The next reader gets the new version, and it is written again.
+    assert b"Summit moved to Tuesday" in client.get(ARTICLE).content
+    assert b"Summit moved to Tuesday" in stored(page_files, ARTICLE).read_bytes()
+
+
+def test_a_change_every_page_shows_deletes_every_file(
+    client, page_files, django_capture_on_commit_callbacks
+):
+    for path in (ARTICLE, OTHER_SECTION_ARTICLE, "/"):
+        client.get(path)
+    section = SectionPage.objects.get(slug="science")
+    section.title = "Science and Nature"
+    with django_capture_on_commit_callbacks(execute=True):
+        section.save_revision().publish()
+    assert list(page_files.rglob("index.html")) == []
+
+
+def test_a_page_purged_while_it_rendered_is_not_written(client, page_files, monkeypatch):
+    real_get_response = AnonymousPageCacheMiddleware._render
+
+    def render_then_purge(self, request, *args, **kwargs):
+        # The purge lands while the view runs: after the render started.
+        original = self.get_response
+
+        def view(request):
+            response = original(request)
+            time.sleep(0.01)
+            purge_paths([request.path])
+            return response
+
+        self.get_response = view
+        try:
+            return real_get_response(self, request, *args, **kwargs)
+        finally:
+            self.get_response = original
+
+    monkeypatch.setattr(AnonymousPageCacheMiddleware, "_render", render_then_purge)
+    assert client.get(ARTICLE).status_code == 200
+    assert not stored(page_files, ARTICLE).exists()
+
+
+def test_a_purge_between_the_check_and_the_rename_takes_the_file_back(page_files, monkeypatch):
+    real_replace = os.replace
+    rendered_at = time.time() - 1
+
+    def replace_then_purge(source, target):
+        real_replace(source, target)
+        # Another process purges now: its deletion may have run before the rename.
+        cache.set(keys.path_marker(ARTICLE), time.time())
+
+    monkeypatch.setattr("dateline.caching.files.os.replace", replace_then_purge)
+    assert files.write(cache, "testserver", ARTICLE, b"<p>old</p>", rendered_at) is False
+    assert not stored(page_files, ARTICLE).exists()
+    assert not list(page_files.rglob("*.tmp"))
+
+
+def test_files_older_than_the_fresh_time_are_swept(page_files):
+    now = time.time()
+    assert files.write(cache, "testserver", "/old/", b"old", now - 400)
+    assert files.write(cache, "testserver", "/new/", b"new", now - 10)
+    assert files.sweep(max_age=300, now=now) == 1
+    assert not stored(page_files, "/old/").exists()
+    assert stored(page_files, "/new/").read_bytes() == b"new"
+
+
+def test_a_new_release_starts_without_the_old_files(page_files, settings):
+    assert files.write(cache, "testserver", "/old/", b"old", time.time())
+    AnonymousPageCacheMiddleware(lambda request: None)
+    assert not stored(page_files, "/old/").exists()
+
+
+def test_purge_site_and_purge_paths_reach_every_host(page_files):
+    now = time.time()
+    for host in ("testserver", "www.example.org"):
+        files.write(cache, host, "/a/", b"a", now)
+        files.write(cache, host, "/b/", b"b", now)
+    time.sleep(0.01)
+    purge_paths(["/a/"])
+    assert sorted(str(p.relative_to(page_files)) for p in page_files.rglob("index.html")) == [
+        "testserver/b/index.html",
+        "www.example.org/b/index.html",
+    ]
+    purge_site()
+    assert list(page_files.rglob("index.html")) == []
+
+
+@pytest.mark.parametrize(
+    "host, path",
+    [
+        ("testserver", "/../etc/"),
+        ("testserver", "/a/../../b/"),
+        ("testserver", "/a b/"),
+        ("testserver", "/a"),
+        ("..", "/a/"),
+        ("evil/host", "/a/"),
+    ],
+)
+def test_no_address_can_write_outside_the_folder(page_files, host, path):
+    assert files.file_for(page_files, host, path) is None
+    assert files.write(cache, host, path, b"x", time.time()) is False
+
+
+def test_a_host_port_is_not_part_of_the_file_name(page_files):
+    assert files.file_for(page_files, "Example.org:8000", "/a/") == (
+        page_files / "example.org" / "a" / "index.html"
+    )
+
+
+def test_nginx_sends_files_with_the_headers_the_app_sends(client, settings):
+    """deploy/nginx.conf repeats the app's reader headers for the files it sends."""
+    settings.DATELINE_PAGE_CACHE = {"enabled": True}  # the production policy
+    conf = NGINX_CONF.read_text()
+    location = conf[conf.index("location / {") : conf.index("location @app")]
+    declared = dict(re.findall(r'add_header ([\w-]+) "?(.*?)"? always;', location))
+    declared.pop("X-Front-Cache")
+    response = client.get(ARTICLE)
+    for name, value in declared.items():
+        assert response[name] == value, name
+    # And every security header the app sends is among them.
+    app_security = {
+        name
+        for name in response.headers
+        if name.lower()
+        in {
+            "content-security-policy",
+            "permissions-policy",
+            "x-frame-options",
+            "x-content-type-options",
+            "referrer-policy",
+            "cross-origin-opener-policy",
+        }
+    }
+    assert app_security == set(declared) - {"Cache-Control"}

@@ -1,0 +1,121 @@
+"""deploy/nginx.conf in front of a live Dateline: page files, purges and editors, for real.
+
+Runs Debian's nginx with the shipped configuration (filled in as an operator
+would) in front of a live server with the page cache and page files on.
+Skipped where nginx is not installed, except under CI, where it must be.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        return response.headers, response.read().decode()
+
+
+@pytest.fixture
+def front(settings, demo_site, tmp_path):
+    if not Path(NGINX).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("nginx is required under CI: apt-get install nginx")
+        pytest.skip("nginx not installed: apt-get install nginx")
+    from pytest_django.live_server_helper import LiveServer
+
+    settings.DATELINE_PAGE_CACHE = {"enabled": True, "fresh_seconds": 300, "stale_seconds": 600}
+    settings.DATELINE_PAGE_FILES_DIR = str(tmp_path / "page-files")
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+    app = LiveServer("127.0.0.1")  # built now, so its middleware sees these settings
+    app._live_server_modified_settings.enable()
+
+    port = free_port()
+    values = {
+        "LISTEN": f"127.0.0.1:{port}",
+        "APP": app.url.removeprefix("http://"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CACHE_DIR": str(tmp_path / "nginx-cache"),
+        "PAGE_FILES_DIR": settings.DATELINE_PAGE_FILES_DIR,
+    }
+    server_conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    for name, value in values.items():
+        server_conf = server_conf.replace("${" + name + "}", value)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        ("user root;\n" if os.geteuid() == 0 else "")
+        + f"worker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        "events { worker_connections 256; }\n"
+        f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n"
+        f" client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
+        f" fastcgi_temp_path {tmp_path}/f; uwsgi_temp_path {tmp_path}/u;\n"
+        f" scgi_temp_path {tmp_path}/s;\n"
+        f"{server_conf}\n}}\n"
+    )
+    nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            get(url + "/healthz")
+            break
+        except OSError:
+            time.sleep(0.1)
+    yield url
+    os.killpg(nginx.pid, signal.SIGTERM)
+    nginx.wait(timeout=10)
+    app._live_server_modified_settings.disable()
+    app.stop()
+
+
+def test_nginx_sends_the_written_file_with_the_reader_headers(front):
+    first_headers, first = get(front + ARTICLE)
+    assert first_headers["X-Front-Cache"] != "FILE"  # rendered by the app, then written
+    headers, body = get(front + ARTICLE)
+    assert headers["X-Front-Cache"] == "FILE"
+    assert body == first
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Last-Modified"]
+
+
+def test_a_published_change_reaches_readers_through_nginx_within_two_seconds(front, summit_article):
+    get(front + ARTICLE)
+    assert get(front + ARTICLE)[0]["X-Front-Cache"] == "FILE"
+    summit_article.title = "Summit moved to Tuesday"
+    summit_article.save_revision().publish()
+    published = time.monotonic()
+    while "Summit moved to Tuesday" not in get(front + ARTICLE)[1]:
+        assert time.monotonic() - published < 2, "the old headline is still served"
+        time.sleep(0.05)
+
+
+def test_editors_and_addresses_with_a_query_string_reach_the_app(front):
+    get(front + ARTICLE)
+    assert get(front + ARTICLE)[0]["X-Front-Cache"] == "FILE"
+    editor, _ = get(front + ARTICLE, headers={"Cookie": "sessionid=someone"})
+    assert editor["X-Front-Cache"] != "FILE"
+    assert "private" in editor["Cache-Control"]
+    query, _ = get(front + ARTICLE + "?page=1")
+    assert query["X-Front-Cache"] != "FILE"
