@@ -15,7 +15,6 @@ from django.utils.safestring import SafeString
 
 from .articles import absolute, site_for, site_name
 
-SOCIAL_IMAGE_SPEC = "fill-1200x630|format-jpeg"
 PUBLISHER_LOGO = ("distribution/logo.png", 600, 60)
 
 
@@ -78,7 +77,7 @@ class ArticleMetadata:
         lead = self.page.lead_image
         if lead is None:
             return None
-        rendition = lead.get_rendition(SOCIAL_IMAGE_SPEC)
+        rendition = self.page.social_image
         return {
             "url": absolute(self.request, rendition.url),
             "width": rendition.width,

@@ -16,12 +16,17 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from .blocks import ArticleBodyBlock
 from .routing import RestrictionsFromRouteMixin, RoutesInOneQueryMixin
+
+# Share cards everywhere want this size; one Filter, built once (its
+# operations are parsed when first used).
+SOCIAL_IMAGE = Filter(spec="fill-1200x630|format-jpeg")
 
 # A republish within this window (a typo fixed minutes after launch) is not
 # shown to readers as an update.
@@ -351,10 +356,18 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
             return request.build_absolute_uri(self.get_url(request=request))
         return self.get_full_url()
 
+    @cached_property
+    def social_image(self):
+        """The lead photo cropped for share cards (1200×630 JPEG), or None.
+
+        The share bar and the page's metadata both use it: one rendition lookup.
+        """
+        return self.lead_image.get_rendition(SOCIAL_IMAGE) if self.lead_image else None
+
     def lead_image_url(self, request=None):
         if not self.lead_image:
             return ""
-        url = self.lead_image.get_rendition("fill-1200x630|format-jpeg").url
+        url = self.social_image.url
         if url.startswith(("http://", "https://")):
             return url
         if settings.BASE_URL:
