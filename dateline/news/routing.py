@@ -14,6 +14,8 @@ decides. The pages above it become `specific_deferred` instances: the parent
 links and the view-restriction check read only their tree fields.
 """
 
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 
@@ -24,20 +26,39 @@ class RoutesInOneQueryMixin:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
+        # This page's own url_path, then one per level below it.
         candidates = [
-            self.url_path + "/".join(path_components[:depth]) + "/"
-            for depth in range(1, len(path_components) + 1)
+            self.url_path + "".join(slug + "/" for slug in path_components[:depth])
+            for depth in range(len(path_components) + 1)
         ]
-        along_path = Page.objects.filter(
-            url_path__in=candidates, path__startswith=self.path, depth__gt=self.depth
-        ).order_by("depth")
+        along_path = (
+            Page.objects.filter(
+                url_path__in=candidates, path__startswith=self.path, depth__gte=self.depth
+            )
+            # Whether a view restriction applies at each level (an alias's
+            # are its original's), so a page nobody restricted costs no
+            # restriction query at all.
+            .annotate(
+                restricted=Exists(
+                    PageViewRestriction.objects.filter(
+                        page_id=Coalesce(OuterRef("alias_of_id"), OuterRef("pk"))
+                    )
+                )
+            )
+            .order_by("depth")
+        )
         chain = [self]
+        restricted = False
         for page in along_path:
+            if page.pk == self.pk:
+                restricted = page.restricted
+                continue
             parent = chain[-1]
             # url_path is unique within a tree, but a page moved mid-request
             # could leave a gap: stop at the first page that is not a child.
             if page.depth != parent.depth + 1 or not page.path.startswith(parent.path):
                 break
+            restricted = restricted or page.restricted
             page = page.specific_deferred
             page._cached_parent_obj = parent
             chain.append(page)
@@ -58,15 +79,17 @@ class RoutesInOneQueryMixin:
             raise Http404
         page._cached_parent_obj = found._cached_parent_obj
         page._restricting_page_ids = {p.alias_of_id or p.pk for p in [*chain[:-1], page]}
+        page._restricted_along_path = restricted
         return page.route(request, path_components[len(chain) - 1 :])
 
 
 class RestrictionsFromRouteMixin:
-    """For every reader page type: one query for the view restrictions that apply.
+    """For every reader page type: the view restrictions, from what routing found.
 
     Wagtail's `get_view_restrictions` queries the ancestors (for aliases) and
     then the restrictions. A page found by `RoutesInOneQueryMixin` already
-    knows its ancestors, so only the restrictions are queried. An alias
+    knows its ancestors and whether any of them is restricted: no query when
+    none is (nearly every page of a news site), one when some is. An alias
     points at its original (Wagtail never aliases an alias), whose
     restrictions are the ones that apply, as in Wagtail.
     """
@@ -75,4 +98,6 @@ class RestrictionsFromRouteMixin:
         page_ids = getattr(self, "_restricting_page_ids", None)
         if page_ids is None:
             return super().get_view_restrictions()
+        if not self._restricted_along_path:
+            return PageViewRestriction.objects.none()
         return PageViewRestriction.objects.filter(page_id__in=page_ids)

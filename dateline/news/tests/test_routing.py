@@ -81,6 +81,21 @@ def test_a_password_on_the_section_protects_its_articles(client, summit_article)
     assert response.headers["Cache-Control"].startswith(("max-age=0", "no-cache", "private"))
 
 
+def test_the_section_menu_leaves_out_private_sections_and_drafts(client, demo_site):
+    def menu():
+        page = parse(client.get("/science/kelp-forests-are-coming-back-survey-finds/"))
+        return [text(a) for a in page.select("nav.sections a")]
+
+    everything = menu()
+    assert {"World", "Politics", "Science"} <= set(everything)
+    world = SectionPage.objects.get(slug="world")
+    PageViewRestriction.objects.create(
+        page=world, restriction_type=PageViewRestriction.PASSWORD, password="north"
+    )
+    SectionPage.objects.get(slug="politics").unpublish()
+    assert menu() == [name for name in everything if name not in ("World", "Politics")]
+
+
 def test_a_login_restriction_on_the_article_sends_readers_to_sign_in(client, summit_article):
     PageViewRestriction.objects.create(
         page=summit_article, restriction_type=PageViewRestriction.LOGIN
@@ -88,6 +103,24 @@ def test_a_login_restriction_on_the_article_sends_readers_to_sign_in(client, sum
     response = client.get(ARTICLE_URL)
     assert response.status_code == 302
     assert "next=" in response.headers["Location"]
+
+
+def test_a_sign_in_restriction_on_the_front_page_covers_the_whole_site(client, summit_article):
+    assert client.get(ARTICLE_URL).status_code == 200
+    PageViewRestriction.objects.create(
+        page=summit_article.get_parent().get_parent(), restriction_type=PageViewRestriction.LOGIN
+    )
+    assert client.get(ARTICLE_URL).status_code == 302
+    assert client.get("/world/").status_code == 302
+
+
+def test_an_unrestricted_article_costs_no_restriction_query(client, summit_article):
+    client.get(ARTICLE_URL)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(ARTICLE_URL)
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The only mention is the EXISTS inside the routing query.
+    assert [q for q in sql if '"wagtailcore_pageviewrestriction"' in q and "EXISTS" not in q] == []
 
 
 def test_an_alias_carries_the_restriction_of_its_original(client, summit_article):
