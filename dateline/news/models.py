@@ -305,8 +305,14 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
 
     @cached_property
     def authors(self):
-        # The byline, the metadata and the share card all ask; one query serves them.
-        return [byline.author for byline in self.bylines.select_related("author")]
+        # The byline, the metadata and the share card all ask; one query serves
+        # them, with what they read of each author (a name and an address).
+        bylines = self.bylines.select_related("author").only(
+            "page_id",
+            "sort_order",
+            *(f"author__{name}" for name in ("title", "slug", "url_path", "path", "depth", "live")),
+        )
+        return [byline.author for byline in bylines]
 
     @property
     def social_headline(self):
