@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from .purge import purge_page, purge_paths, purge_site
@@ -53,4 +53,13 @@ def purge_deleted_page(sender, instance, **kwargs):
 def purge_on_site_change(sender, **kwargs):
     # The site's name is in every page's header and title, and a new root
     # page or hostname changes what every address shows.
+    _after_commit(purge_site)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def purge_on_privacy_change(sender, **kwargs):
+    # A page made private must stop being served from any cache at once, and
+    # so must everything below it and every listing that shows it; privacy
+    # changes are rare, so the whole site is purged.
     _after_commit(purge_site)

@@ -125,6 +125,25 @@ def test_unpublished_article_disappears_at_once(
     assert b"President Varga heads north" not in client.get("/").content
 
 
+def test_making_a_section_private_stops_serving_its_cached_articles_at_once(
+    client, summit_article, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    client.get(ARTICLE)
+    assert client.get(ARTICLE)["X-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=summit_article.get_parent(),
+            restriction_type=PageViewRestriction.PASSWORD,
+            password="north",
+        )
+    response = client.get(ARTICLE)
+    assert b"President Varga heads north" not in response.content
+    assert b'type="password"' in response.content
+    assert "X-Cache" not in response
+
+
 def test_renaming_the_site_purges_every_page(client, django_capture_on_commit_callbacks):
     from wagtail.models import Site
 
