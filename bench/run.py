@@ -389,8 +389,7 @@ def main():
         stack.nginx(
             "reference",
             f"server {{ listen 127.0.0.1:{ref_port} reuseport backlog=4096; root {ref_root};\n"
-            # The same file-serving settings as the front (deploy/nginx.conf).
-            " open_file_cache max=10000 inactive=30s; open_file_cache_valid 1s;\n"
+            # The same file-serving settings as the front's pages (deploy/nginx.conf).
             " sendfile on; tcp_nopush on; }",
         )
         stack.nginx("front", front_block(stack, front_port, app_port))

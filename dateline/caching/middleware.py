@@ -85,14 +85,18 @@ class AnonymousPageCacheMiddleware:
         now = time.time()
 
         if entry is not None:
-            purged_at = max(found.get(marker_key, 0), found.get(keys.SITE_MARKER, 0))
-            fresh = entry.rendered_at > purged_at and now - entry.rendered_at < (
-                self.policy.fresh_seconds
-            )
-            if fresh:
+            if self._is_fresh(entry, found, marker_key, now):
                 return self._respond(request, entry, "HIT")
             if not cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
                 return self._respond(request, entry, "STALE")
+            # The lock is free, but another request may have rendered the page
+            # and released it since this one looked: check once more, so a
+            # purge under load costs exactly one render.
+            found = cache.get_many([entry_key, marker_key, keys.SITE_MARKER])
+            latest = found.get(entry_key)
+            if latest is not None and self._is_fresh(latest, found, marker_key, time.time()):
+                cache.delete(keys.lock_key(entry_key))
+                return self._respond(request, latest, "HIT")
             return self._render(request, cache, entry_key, locked=True)
 
         if cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
@@ -110,6 +114,10 @@ class AnonymousPageCacheMiddleware:
                 break
             time.sleep(0.05)
         return self._render(request, cache, entry_key, locked=False)
+
+    def _is_fresh(self, entry, found, marker_key, now):
+        purged_at = max(found.get(marker_key, 0), found.get(keys.SITE_MARKER, 0))
+        return entry.rendered_at > purged_at and now - entry.rendered_at < self.policy.fresh_seconds
 
     def _is_anonymous_read(self, request):
         return (

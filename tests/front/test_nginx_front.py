@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -119,3 +120,11 @@ def test_editors_and_addresses_with_a_query_string_reach_the_app(front):
     assert "private" in editor["Cache-Control"]
     query, _ = get(front + ARTICLE + "?page=1")
     assert query["X-Front-Cache"] != "FILE"
+
+
+def test_a_missing_page_is_the_apps_own_404(front):
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        get(front + "/world/no-such-story/")
+    assert missing.value.code == 404
+    assert "Content-Security-Policy" in missing.value.headers
+    assert "<html" in missing.value.read().decode()

@@ -182,6 +182,46 @@ def test_while_one_request_renders_a_purged_page_others_get_the_stale_copy(
     assert client.get(ARTICLE)["X-Cache"] == "HIT"
 
 
+def test_a_request_that_waited_for_the_lock_serves_the_new_copy_instead_of_rendering_again(
+    client, summit_article, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    from dateline.caching import middleware
+
+    client.get(ARTICLE)
+    summit_article.title = "A new headline"
+    with django_capture_on_commit_callbacks(execute=True):
+        summit_article.save_revision().publish()
+
+    class OtherWorkerRendersFirst:
+        """The cache, except that another worker renders the page and releases
+        the lock just before this request asks for it."""
+
+        def __init__(self, backend):
+            self.backend, self.raced = backend, False
+
+        def __getattr__(self, name):
+            return getattr(self.backend, name)
+
+        def add(self, key, *args):
+            if not self.raced:
+                self.raced = True
+                monkeypatch.setattr(middleware, "cache_backend", lambda: self.backend)
+                assert client.get(ARTICLE)["X-Cache"] == "MISS"
+                monkeypatch.setattr(middleware, "cache_backend", lambda: self)
+            return self.backend.add(key, *args)
+
+    racing = OtherWorkerRendersFirst(cache)
+    monkeypatch.setattr(middleware, "cache_backend", lambda: racing)
+    with caplog.at_level("INFO", logger="dateline.caching"):
+        response = client.get(ARTICLE)
+    assert response["X-Cache"] == "HIT"
+    assert b"A new headline" in response.content
+    assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("rendered")] == [
+        f"rendered {ARTICLE}"
+    ]
+    assert cache.get(keys.lock_key(keys.entry_key("testserver", ARTICLE, ""))) is None
+
+
 def test_admin_pages_are_never_cached(client, settings):
     client.get("/" + settings.DATELINE_ADMIN_PATH + "login/")
     assert "X-Cache" not in client.get("/" + settings.DATELINE_ADMIN_PATH + "login/")
