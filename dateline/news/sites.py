@@ -4,7 +4,9 @@ Wagtail looks the site up in the database on every request (one query with a
 ranking expression that costs more to build than to run). The answer changes
 only when an administrator edits the sites, so each process remembers it by
 host and port: forgotten at once in the process that saved the change (the
-signals below), and after SITE_MEMO_SECONDS in the others.
+signals below), on the next request in the others (the edit moves the cache's
+site-wide purge marker), and after SITE_MEMO_SECONDS whatever happens (the
+marker cannot be read while Redis is down).
 
 Each request gets its own copy, so nothing a request hangs on the site or its
 root page (Wagtail caches `.specific` on the instance) outlives the request.
@@ -19,6 +21,9 @@ from django.db.models.signals import post_delete, post_save
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
+from dateline.caching import keys
+from dateline.caching.middleware import cache_backend
+
 # Host headers come from clients; the memo never grows past this many.
 MAX_HOSTS = 64
 
@@ -32,14 +37,18 @@ class SiteMemo:
     def site_for(self, request):
         key = (request._get_raw_host(), request.get_port())
         now = time.monotonic()
+        # Editing a site purges every page (caching/signals.py), which moves
+        # the site-wide purge marker: every process sees that on its next
+        # request. Read before the lookup, so an edit in between is seen next time.
+        marker = cache_backend().get(keys.SITE_MARKER)
         entry = self._entries.get(key)
-        if entry is None or entry[0] <= now:
-            entry = (now + self.seconds, Site._find_for_request(request))
+        if entry is None or entry[0] <= now or entry[1] != marker:
+            entry = (now + self.seconds, marker, Site._find_for_request(request))
             with self._lock:
                 if len(self._entries) >= MAX_HOSTS:
                     self._entries = {}
                 self._entries[key] = entry
-        return copy.deepcopy(entry[1])
+        return copy.deepcopy(entry[2])
 
     def forget(self, **kwargs):
         with self._lock:

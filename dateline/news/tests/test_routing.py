@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
+from dateline.caching.purge import purge_site
 from dateline.news.models import ArticlePage, SectionPage
 from dateline.news.sites import SiteMemo
 
@@ -175,6 +176,17 @@ def test_another_process_sees_a_site_change_once_its_memo_expires(demo_site, mon
     clock[0] += 9
     assert memo.site_for(request).site_name != "Renamed elsewhere"
     clock[0] += 2
+    assert memo.site_for(request).site_name == "Renamed elsewhere"
+
+
+def test_another_process_sees_a_site_edit_on_its_next_request(demo_site):
+    memo = SiteMemo(seconds=10)
+    request = RequestFactory().get("/")
+    memo.site_for(request)
+    # Another process renames the site; its purge moves the site-wide marker.
+    Site.objects.filter(is_default_site=True).update(site_name="Renamed elsewhere")
+    assert memo.site_for(request).site_name != "Renamed elsewhere"
+    purge_site()
     assert memo.site_for(request).site_name == "Renamed elsewhere"
 
 
