@@ -129,8 +129,10 @@ def test_postgres_restart_under_load_gives_503s_then_recovers(stack):
         uncached_status, uncached_headers, uncached_body = fetch(
             a.url + "/world/?page=1&during-outage=1"
         )
+        # PostgreSQL accepts connections before `pg_ctl start -w` returns:
+        # only what was answered before the restart began surely had no database.
+        restarting_at = time.monotonic()
         postgres.start()
-        restarted_at = time.monotonic()
         recovered = wait_until(lambda: fetch(a.url + ARTICLE)[0] == 200, timeout=30)
         recovered_at = time.monotonic()
         time.sleep(3.0)
@@ -143,7 +145,7 @@ def test_postgres_restart_under_load_gives_503s_then_recovers(stack):
     statuses = [r[2] for r in load.results]
     assert set(statuses) <= {200, 503}, f"unexpected statuses: {sorted(set(statuses))}"
     # Requests made entirely while the database was down.
-    outage = [r for r in load.results if stopped_at < r[0] and r[5] < restarted_at]
+    outage = [r for r in load.results if stopped_at < r[0] and r[5] < restarting_at]
     # Pages already in the page cache keep being served; the rest get the 503 page.
     assert outage and all(
         r[2] == 503 or (r[2] == 200 and r[3]["X-Cache"] in {"HIT", "STALE"}) for r in outage
@@ -176,6 +178,7 @@ def test_no_acknowledged_comment_is_lost_when_postgres_restarts(stack):
         postgres.stop()
         stopped_at = time.monotonic()
         time.sleep(3.0)
+        restarting_at = time.monotonic()  # as above: PostgreSQL is up before start() returns
         postgres.start()
         restarted_at = time.monotonic()
         back = wait_until(
@@ -192,7 +195,7 @@ def test_no_acknowledged_comment_is_lost_when_postgres_restarts(stack):
     refused = [s for s in sent if s.status == 503]
     for submission in refused:
         assert "it was not saved" in submission.page and "Traceback" not in submission.page
-    during = [s for s in sent if s.sent_at > stopped_at and s.answered_at < restarted_at]
+    during = [s for s in sent if s.sent_at > stopped_at and s.answered_at < restarting_at]
     assert during and all(s.status == 503 for s in during)
     acknowledged_first = [s for s in sent if s.acknowledged]
 
@@ -204,7 +207,7 @@ def test_no_acknowledged_comment_is_lost_when_postgres_restarts(stack):
     print(
         f"\ncomments during a PostgreSQL restart: {len(sent)} posted, "
         f"{len(acknowledged_first)} acknowledged at once, {len(refused)} got the 503 page "
-        f"({len(during)} sent and answered inside the {restarted_at - stopped_at:.1f} s "
+        f"({len(during)} sent and answered inside the {restarting_at - stopped_at:.1f} s "
         f"outage), {sum(s.outcome == 'already_received' for s in refused)} of those were "
         f"in fact stored; {sum(len(rows) for rows in stored.values())} rows stored"
     )
