@@ -25,8 +25,6 @@ from .feed_content import body_html
 from .generators import FORMATS
 from .policy import FeedPolicy, publication_language
 
-LEAD_IMAGE_SPEC = "fill-1200x630|format-jpeg"
-
 
 @dataclass
 class Scope:
@@ -134,7 +132,7 @@ class ArticleFeed(Feed):
     def _lead_image(article, request):
         if not article.lead_image:
             return None
-        rendition = article.lead_image.get_rendition(LEAD_IMAGE_SPEC)
+        rendition = article.social_image
         try:
             length = rendition.file.size
         except OSError:  # the file is missing from storage; the feed still renders

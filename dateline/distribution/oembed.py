@@ -13,7 +13,6 @@ from dateline.news.models import ArticlePage
 from .articles import absolute, same_site, site_for, site_name
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 600, 200
-THUMBNAIL_SPEC = "fill-1200x630|format-jpeg"
 
 
 class OEmbedError(Exception):
@@ -78,7 +77,7 @@ def oembed_for(request, article, maxwidth=None, maxheight=None):
         data["author_name"] = ", ".join(author.title for author in authors)
         data["author_url"] = absolute(request, authors[0].get_url(request))
     if article.lead_image:
-        rendition = article.lead_image.get_rendition(THUMBNAIL_SPEC)
+        rendition = article.social_image
         data.update(
             thumbnail_url=absolute(request, rendition.url),
             thumbnail_width=rendition.width,
