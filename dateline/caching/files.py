@@ -3,9 +3,12 @@
 nginx answers a hit in its proxy cache about a fifth slower than it sends a
 plain file (it reads and parses the stored response's headers for every
 request). With PAGE_FILES_DIR set, the page cache also writes each fresh
-anonymous HTML page to `<dir>/<host><path>index.html`, and deploy/nginx.conf
-sends that file, when it exists, to plain GET/HEAD requests without a query
-string, a session cookie or credentials; everything else reaches the app.
+anonymous HTML page to `<dir>/<scheme>/<host><path>index.html`, and
+deploy/nginx.conf sends that file, when it exists, to plain GET/HEAD requests
+without a query string, a session cookie or credentials; everything else
+reaches the app. The scheme is part of the name because the two differ behind
+HTTPS: there the app answers plain HTTP with a redirect, never with a page, so
+no file is ever written for http and nginx sends such requests to the app.
 
 A file is only ever a copy of a fresh cache entry, and it goes as soon as the
 entry would stop being fresh:
@@ -41,6 +44,7 @@ logger = logging.getLogger("dateline.caching")
 # the file name can then never leave the folder.
 STORABLE_PATH = re.compile(r"^/(?:[A-Za-z0-9_-]+/)*$")
 STORABLE_HOST = re.compile(r"^[a-z0-9.-]+$")
+SCHEMES = ("http", "https")
 FILE_NAME = "index.html"
 
 
@@ -55,11 +59,13 @@ def _hostname(host):
     return name.lower()
 
 
-def file_for(folder, host, path):
+def file_for(folder, scheme, host, path):
     name = _hostname(host)
-    if not (STORABLE_HOST.match(name) and STORABLE_PATH.match(path)) or ".." in name:
+    if scheme not in SCHEMES or ".." in name:
         return None
-    return folder / name / path.lstrip("/") / FILE_NAME
+    if not (STORABLE_HOST.match(name) and STORABLE_PATH.match(path)):
+        return None
+    return folder / scheme / name / path.lstrip("/") / FILE_NAME
 
 
 def is_storable(request, response):
@@ -72,10 +78,10 @@ def is_storable(request, response):
     )
 
 
-def write(cache, host, path, body, rendered_at):
+def write(cache, scheme, host, path, body, rendered_at):
     """Write a fresh page's file, unless a purge has marked its path since it was rendered."""
     folder = root()
-    target = file_for(folder, host, path) if folder else None
+    target = file_for(folder, scheme, host, path) if folder else None
     if target is None:
         return False
     if _purged_since(cache, path, rendered_at):
@@ -104,14 +110,21 @@ def _purged_since(cache, path, rendered_at):
     return max(markers.values(), default=0) >= rendered_at
 
 
+def _host_folders(folder):
+    for scheme in SCHEMES:
+        with contextlib.suppress(FileNotFoundError):
+            for host_folder in (folder / scheme).iterdir():
+                yield scheme, host_folder
+
+
 def remove(paths):
-    """Delete the files of these paths, for every host."""
+    """Delete the files of these paths, for every scheme and host."""
     folder = root()
     if folder is None or not folder.is_dir():
         return
-    for host_folder in folder.iterdir():
+    for scheme, host_folder in list(_host_folders(folder)):
         for path in paths:
-            target = file_for(folder, host_folder.name, path)
+            target = file_for(folder, scheme, host_folder.name, path)
             if target is not None:
                 _unlink(target)
 
@@ -120,7 +133,7 @@ def remove_all():
     folder = root()
     if folder is None or not folder.is_dir():
         return
-    for host_folder in folder.iterdir():
+    for _scheme, host_folder in list(_host_folders(folder)):
         # Renamed first, so nginx stops finding the files at once, however
         # long deleting them takes.
         doomed = folder / f".purged-{os.getpid()}-{time.monotonic_ns()}"

@@ -38,8 +38,9 @@ def release():
     return digest.hexdigest()
 
 
-def entry_key(host, path, query):
-    return f"{PREFIX}:entry:{release()}:{_digest(host + path + '?' + query)}"
+def entry_key(scheme, host, path, query):
+    # The scheme counts: absolute links (canonical, OpenGraph) carry it.
+    return f"{PREFIX}:entry:{release()}:{_digest(scheme + '://' + host + path + '?' + query)}"
 
 
 def lock_key(entry):

@@ -78,7 +78,7 @@ class AnonymousPageCacheMiddleware:
             files.sweeper.ensure_started(self.policy.fresh_seconds)
         cache = cache_backend()
         host = request.get_host()
-        entry_key = keys.entry_key(host, request.path, self._query(request))
+        entry_key = keys.entry_key(request.scheme, host, request.path, self._query(request))
         marker_key = keys.path_marker(request.path)
         found = cache.get_many([entry_key, marker_key, keys.SITE_MARKER])
         entry = found.get(entry_key)
@@ -146,7 +146,9 @@ class AnonymousPageCacheMiddleware:
                 cache.set(entry_key, entry, self.policy.entry_lifetime)
                 logger.info("rendered %s", request.path)
                 if self.page_files and files.is_storable(request, response):
-                    files.write(cache, request.get_host(), request.path, entry.body, started)
+                    files.write(
+                        cache, request.scheme, request.get_host(), request.path, entry.body, started
+                    )
                 self._decorate(response, entry, "MISS")
             return response
         finally:

@@ -5,10 +5,13 @@ would) in front of a live server with the page cache and page files on.
 Skipped where nginx is not installed, except under CI, where it must be.
 """
 
+import http.client
 import os
+import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -30,14 +33,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# The test's own certificate: trusted for what it is, not checked against a CA.
+UNCHECKED_TLS = ssl._create_unverified_context()  # noqa: S323
+
+
 def get(url, headers=None):
     request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=10, context=UNCHECKED_TLS) as response:  # noqa: S310
         return response.headers, response.read().decode()
 
 
-@pytest.fixture
-def front(settings, demo_site, tmp_path):
+def start_front(settings, tmp_path, listen, http_extra=""):
+    """nginx with deploy/nginx.conf, filled in as an operator would, before a live app.
+
+    Yields once both answer; `listen` replaces the shipped `listen ${LISTEN}` line's address.
+    """
     if not Path(NGINX).exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("nginx is required under CI: apt-get install nginx")
@@ -50,9 +60,7 @@ def front(settings, demo_site, tmp_path):
     app = LiveServer("127.0.0.1")  # built now, so its middleware sees these settings
     app._live_server_modified_settings.enable()
 
-    port = free_port()
     values = {
-        "LISTEN": f"127.0.0.1:{port}",
         "APP": app.url.removeprefix("http://"),
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
@@ -60,6 +68,7 @@ def front(settings, demo_site, tmp_path):
         "PAGE_FILES_DIR": settings.DATELINE_PAGE_FILES_DIR,
     }
     server_conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    server_conf = server_conf.replace("listen ${LISTEN}", listen)
     for name, value in values.items():
         server_conf = server_conf.replace("${" + name + "}", value)
     conf = tmp_path / "nginx.conf"
@@ -71,22 +80,56 @@ def front(settings, demo_site, tmp_path):
         f" client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
         f" fastcgi_temp_path {tmp_path}/f; uwsgi_temp_path {tmp_path}/u;\n"
         f" scgi_temp_path {tmp_path}/s;\n"
-        f"{server_conf}\n}}\n"
+        f"{http_extra}{server_conf}\n}}\n"
     )
     nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    first_port = re.search(r":(\d+)", listen).group(1)
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         try:
-            get(url + "/healthz")
+            get(f"http://127.0.0.1:{first_port}/healthz")
             break
         except OSError:
             time.sleep(0.1)
-    yield url
-    os.killpg(nginx.pid, signal.SIGTERM)
-    nginx.wait(timeout=10)
-    app._live_server_modified_settings.disable()
-    app.stop()
+    try:
+        yield
+    finally:
+        os.killpg(nginx.pid, signal.SIGTERM)
+        nginx.wait(timeout=10)
+        app._live_server_modified_settings.disable()
+        app.stop()
+
+
+@pytest.fixture
+def front(settings, demo_site, tmp_path):
+    port = free_port()
+    for _ in start_front(settings, tmp_path, f"listen 127.0.0.1:{port}"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def https_front(settings, demo_site, tmp_path):
+    """The app as production runs it behind HTTPS (SECURE_HTTPS=1), nginx ending TLS.
+
+    nginx answers plain HTTP on one port and HTTPS on another, in the one
+    shipped server block, with a certificate made for the test.
+    """
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    key, certificate = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+        check=True,
+        capture_output=True,
+    )
+    plain, secure = free_port(), free_port()
+    listen = f"listen 127.0.0.1:{plain};\n    listen 127.0.0.1:{secure} ssl"
+    tls = f" ssl_certificate {certificate};\n ssl_certificate_key {key};\n"
+    for _ in start_front(settings, tmp_path, listen, http_extra=tls):
+        yield f"http://127.0.0.1:{plain}", f"https://127.0.0.1:{secure}"
 
 
 def test_nginx_sends_the_written_file_with_the_reader_headers(front):
@@ -128,3 +171,20 @@ def test_a_missing_page_is_the_apps_own_404(front):
     assert missing.value.code == 404
     assert "Content-Security-Policy" in missing.value.headers
     assert "<html" in missing.value.read().decode()
+
+
+def test_behind_https_files_carry_hsts_and_plain_http_is_redirected(https_front):
+    plain, secure = https_front
+    first, _ = get(secure + ARTICLE)
+    assert first["X-Front-Cache"] != "FILE"
+    headers, _ = get(secure + ARTICLE)
+    assert headers["X-Front-Cache"] == "FILE"
+    assert headers["Strict-Transport-Security"] == first["Strict-Transport-Security"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    # The https file exists, yet a reader asking over plain HTTP is sent to HTTPS.
+    connection = http.client.HTTPConnection(plain.removeprefix("http://"), timeout=10)
+    connection.request("GET", ARTICLE)
+    redirect = connection.getresponse()
+    assert redirect.status == 301
+    assert redirect.headers["Location"].startswith("https://")
+    assert redirect.headers["Location"].endswith(ARTICLE)

@@ -169,7 +169,7 @@ def test_while_one_request_renders_a_purged_page_others_get_the_stale_copy(
         summit_article.save_revision().publish()
 
     # Another worker has started re-rendering: it holds the render lock.
-    entry_key = keys.entry_key("testserver", ARTICLE, "")
+    entry_key = keys.entry_key("http", "testserver", ARTICLE, "")
     assert cache.add(keys.lock_key(entry_key), 1, 30)
     waiting = client.get(ARTICLE)
     assert waiting["X-Cache"] == "STALE"
@@ -219,7 +219,7 @@ def test_a_request_that_waited_for_the_lock_serves_the_new_copy_instead_of_rende
     assert [r.getMessage() for r in caplog.records if r.getMessage().startswith("rendered")] == [
         f"rendered {ARTICLE}"
     ]
-    assert cache.get(keys.lock_key(keys.entry_key("testserver", ARTICLE, ""))) is None
+    assert cache.get(keys.lock_key(keys.entry_key("http", "testserver", ARTICLE, ""))) is None
 
 
 def test_admin_pages_are_never_cached(client, settings):
@@ -246,7 +246,7 @@ def test_pages_are_cached_and_purged_in_redis(
 ):
     assert client.get(ARTICLE)["X-Cache"] == "MISS"
     assert client.get(ARTICLE)["X-Cache"] == "HIT"
-    stored = redis_cache.get(keys.entry_key("testserver", ARTICLE, ""))
+    stored = redis_cache.get(keys.entry_key("http", "testserver", ARTICLE, ""))
     assert b"President Varga heads north" in stored.body
 
     summit_article.title = "Redis saw this"

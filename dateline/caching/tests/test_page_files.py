@@ -27,8 +27,8 @@ def page_files(settings, demo_site, tmp_path):
     cache.clear()
 
 
-def stored(folder, path, host="testserver"):
-    return folder / host / path.lstrip("/") / "index.html"
+def stored(folder, path, host="testserver", scheme="http"):
+    return folder / scheme / host / path.lstrip("/") / "index.html"
 
 
 def test_a_fresh_anonymous_page_is_written_as_the_bytes_readers_got(client, page_files):
@@ -131,36 +131,36 @@ def test_a_purge_between_the_check_and_the_rename_takes_the_file_back(page_files
         cache.set(keys.path_marker(ARTICLE), time.time())
 
     monkeypatch.setattr("dateline.caching.files.os.replace", replace_then_purge)
-    assert files.write(cache, "testserver", ARTICLE, b"<p>old</p>", rendered_at) is False
+    assert files.write(cache, "http", "testserver", ARTICLE, b"<p>old</p>", rendered_at) is False
     assert not stored(page_files, ARTICLE).exists()
     assert not list(page_files.rglob("*.tmp"))
 
 
 def test_files_older_than_the_fresh_time_are_swept(page_files):
     now = time.time()
-    assert files.write(cache, "testserver", "/old/", b"old", now - 400)
-    assert files.write(cache, "testserver", "/new/", b"new", now - 10)
+    assert files.write(cache, "http", "testserver", "/old/", b"old", now - 400)
+    assert files.write(cache, "http", "testserver", "/new/", b"new", now - 10)
     assert files.sweep(max_age=300, now=now) == 1
     assert not stored(page_files, "/old/").exists()
     assert stored(page_files, "/new/").read_bytes() == b"new"
 
 
 def test_a_new_release_starts_without_the_old_files(page_files, settings):
-    assert files.write(cache, "testserver", "/old/", b"old", time.time())
+    assert files.write(cache, "http", "testserver", "/old/", b"old", time.time())
     AnonymousPageCacheMiddleware(lambda request: None)
     assert not stored(page_files, "/old/").exists()
 
 
-def test_purge_site_and_purge_paths_reach_every_host(page_files):
+def test_purge_site_and_purge_paths_reach_every_host_and_scheme(page_files):
     now = time.time()
-    for host in ("testserver", "www.example.org"):
-        files.write(cache, host, "/a/", b"a", now)
-        files.write(cache, host, "/b/", b"b", now)
+    for scheme, host in (("http", "testserver"), ("https", "www.example.org")):
+        files.write(cache, scheme, host, "/a/", b"a", now)
+        files.write(cache, scheme, host, "/b/", b"b", now)
     time.sleep(0.01)
     purge_paths(["/a/"])
     assert sorted(str(p.relative_to(page_files)) for p in page_files.rglob("index.html")) == [
-        "testserver/b/index.html",
-        "www.example.org/b/index.html",
+        "http/testserver/b/index.html",
+        "https/www.example.org/b/index.html",
     ]
     purge_site()
     assert list(page_files.rglob("index.html")) == []
@@ -178,13 +178,25 @@ def test_purge_site_and_purge_paths_reach_every_host(page_files):
     ],
 )
 def test_no_address_can_write_outside_the_folder(page_files, host, path):
-    assert files.file_for(page_files, host, path) is None
-    assert files.write(cache, host, path, b"x", time.time()) is False
+    assert files.file_for(page_files, "http", host, path) is None
+    assert files.write(cache, "http", host, path, b"x", time.time()) is False
+
+
+@pytest.mark.parametrize("scheme", ["", "..", "ftp", "https/.."])
+def test_only_http_and_https_name_a_folder(page_files, scheme):
+    assert files.file_for(page_files, scheme, "testserver", "/a/") is None
+
+
+def test_a_page_read_over_https_is_written_for_https_only(client, page_files):
+    """Behind HTTPS the app redirects plain HTTP: nginx must not find that page as a file."""
+    response = client.get(ARTICLE, secure=True)
+    assert stored(page_files, ARTICLE, scheme="https").read_bytes() == response.content
+    assert not stored(page_files, ARTICLE, scheme="http").exists()
 
 
 def test_a_host_port_is_not_part_of_the_file_name(page_files):
-    assert files.file_for(page_files, "Example.org:8000", "/a/") == (
-        page_files / "example.org" / "a" / "index.html"
+    assert files.file_for(page_files, "https", "Example.org:8000", "/a/") == (
+        page_files / "https" / "example.org" / "a" / "index.html"
     )
 
 
@@ -195,7 +207,9 @@ def test_nginx_sends_files_with_the_headers_the_app_sends(client, settings):
     location = conf[conf.index("location / {") : conf.index("location @app")]
     declared = dict(re.findall(r'add_header ([\w-]+) "?(.*?)"? always;', location))
     declared.pop("X-Front-Cache")
+    assert declared.pop("Strict-Transport-Security") == "$page_file_hsts"
     response = client.get(ARTICLE)
+    assert "Strict-Transport-Security" not in response  # plain HTTP: none from either
     for name, value in declared.items():
         assert response[name] == value, name
     # And every security header the app sends is among them.
@@ -213,3 +227,16 @@ def test_nginx_sends_files_with_the_headers_the_app_sends(client, settings):
         }
     }
     assert app_security == set(declared) - {"Cache-Control"}
+
+
+def test_nginx_sends_https_files_with_the_hsts_header_the_app_sends(client, settings):
+    """With SECURE_HTTPS=1's defaults the app sends HSTS; nginx's map sends the same over HTTPS."""
+    settings.DATELINE_PAGE_CACHE = {"enabled": True}
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = False
+    conf = NGINX_CONF.read_text()
+    hsts_map = conf[conf.index("map $scheme $page_file_hsts {") :]
+    https_value = re.search(r'https\s+"(.*?)";', hsts_map[: hsts_map.index("}")]).group(1)
+    response = client.get(ARTICLE, secure=True)
+    assert response["Strict-Transport-Security"] == https_value
