@@ -83,6 +83,34 @@ def parse_wrk(output):
     }
 
 
+def busy_fraction(interval=0.5):
+    """The share of all cores' time spent working over `interval` (from /proc/stat)."""
+
+    def sample():
+        fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return idle, sum(fields)
+
+    idle_before, total_before = sample()
+    time.sleep(interval)
+    idle_after, total_after = sample()
+    total = total_after - total_before
+    return 1 - (idle_after - idle_before) / total if total else 0.0
+
+
+def wait_until_quiet(limit=0.15, timeout=120):
+    """Wait for the previous run's leftovers to finish before measuring the next.
+
+    After 512 connections on an uncached server, hundreds of requests wrk
+    gave up on are still queued there and keep both cores busy for many
+    seconds: the next case would be measured on a machine still working
+    for the last one.
+    """
+    deadline = time.monotonic() + timeout
+    while busy_fraction() > limit and time.monotonic() < deadline:
+        pass
+
+
 def wrk(url, connections, seconds=SECONDS):
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
@@ -411,6 +439,7 @@ def main():
         rows = []
         for name, url in cases:
             for connections in (64, 512):
+                wait_until_quiet()
                 fetch(url)
                 rows.append({"case": name, "connections": connections, **wrk(url, connections)})
                 print(format_row(rows[-1], rows), flush=True)
@@ -418,7 +447,9 @@ def main():
             print(line)
         if only:
             return
+        wait_until_quiet()
         purge = republish_under_load(stack, f"http://127.0.0.1:{front_port}", app_log)
+        wait_until_quiet()
         audit = lighthouse(stack, f"http://127.0.0.1:{front_port}{ARTICLE}")
     finally:
         stack.stop()
