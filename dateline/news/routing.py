@@ -25,7 +25,14 @@ class RoutesInOneQueryMixin:
 
     def route(self, request, path_components):
         if not path_components:
-            return super().route(request, path_components)
+            # This very page. The site memo (news/sites.py) hands it over with
+            # only its tree fields: load the rest now that they are wanted.
+            page = self
+            if self.get_deferred_fields():
+                page = type(self)._default_manager.filter(pk=self.pk).first()
+                if page is None:  # deleted since the site was looked up
+                    raise Http404
+            return super(RoutesInOneQueryMixin, page).route(request, path_components)
         # This page's own url_path, then one per level below it.
         candidates = [
             self.url_path + "".join(slug + "/" for slug in path_components[:depth])

@@ -24,6 +24,8 @@ from wagtail.models import Site
 from dateline.caching import keys
 from dateline.caching.middleware import cache_backend
 
+from .routing import RoutesInOneQueryMixin
+
 # Host headers come from clients; the memo never grows past this many.
 MAX_HOSTS = 64
 
@@ -43,7 +45,7 @@ class SiteMemo:
         marker = cache_backend().get(keys.SITE_MARKER)
         entry = self._entries.get(key)
         if entry is None or entry[0] <= now or entry[1] != marker:
-            entry = (now + self.seconds, marker, Site._find_for_request(request))
+            entry = (now + self.seconds, marker, with_typed_root(Site._find_for_request(request)))
             with self._lock:
                 if len(self._entries) >= MAX_HOSTS:
                     self._entries = {}
@@ -53,6 +55,23 @@ class SiteMemo:
     def forget(self, **kwargs):
         with self._lock:
             self._entries = {}
+
+
+def with_typed_root(site):
+    """The site, its root page already of its own type, without another query.
+
+    Wagtail asks for `site.root_page.specific` on every page view: one query
+    for the front page's own fields, which routing below it never reads. A
+    root whose type routes in one query (news/routing.py) is given as its
+    type with only the tree fields loaded; it loads the rest itself when the
+    front page is the page asked for.
+    """
+    if site is None:
+        return None
+    model = site.root_page.specific_class
+    if model is not None and issubclass(model, RoutesInOneQueryMixin):
+        site.root_page = site.root_page.specific_deferred
+    return site
 
 
 memo = SiteMemo(settings.DATELINE_SITE_MEMO_SECONDS)

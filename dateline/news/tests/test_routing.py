@@ -40,18 +40,37 @@ def test_each_public_address_routes_to_its_page_as_its_own_type(demo_site, path,
         assert page.slug == slug
 
 
-def test_an_article_is_found_in_three_queries_however_deep(
-    summit_article, django_assert_num_queries
-):
-    # The front page as its own type, every page on the path, then the article.
+def test_an_article_is_found_in_two_queries_however_deep(summit_article, django_assert_num_queries):
+    # Every page on the path, then the article. The front page's own fields
+    # are not read on the way (the site memo gives it with its tree fields).
     request = RequestFactory().get(ARTICLE_URL)
     request._wagtail_site = SiteMemo(seconds=10).site_for(request)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         page, _, _ = Page.route_for_request(request, ARTICLE_URL)
     # Its section, for the kicker and the breadcrumbs, came with the path.
     with django_assert_num_queries(0):
         assert page.section.title == "World"
         assert page.lead_image.title
+
+
+def test_the_front_page_served_from_the_remembered_site_has_all_its_fields(
+    client, demo_site, django_assert_num_queries
+):
+    home = Page.objects.get(depth=2).specific
+    home.strapline = "Read all about it"
+    home.save_revision().publish()
+    request = RequestFactory().get("/")
+    request._wagtail_site = SiteMemo(seconds=10).site_for(request)
+    with django_assert_num_queries(1):
+        page, _, _ = Page.route_for_request(request, "/")
+    with django_assert_num_queries(0):
+        assert page.strapline == "Read all about it"
+        assert page.title == home.title
+
+
+def test_an_unpublished_front_page_is_not_found(client, demo_site):
+    Page.objects.get(depth=2).specific.unpublish()
+    assert client.get("/").status_code == 404
 
 
 def test_unknown_addresses_and_unpublished_articles_are_not_found(client, summit_article):
