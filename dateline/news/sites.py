@@ -1,12 +1,15 @@
-"""Which Wagtail site a request is for, remembered per process for a few seconds.
+"""Which Wagtail site a request is for, and its section menu, remembered per process.
 
 Wagtail looks the site up in the database on every request (one query with a
-ranking expression that costs more to build than to run). The answer changes
-only when an administrator edits the sites, so each process remembers it by
-host and port: forgotten at once in the process that saved the change (the
-signals below), on the next request in the others (the edit moves the cache's
-site-wide purge marker), and after SITE_MEMO_SECONDS whatever happens (the
-marker cannot be read while Redis is down).
+ranking expression that costs more to build than to run), and every page
+shows the same section menu (another query). Both change only when an
+administrator edits the sites, or a section is published, unpublished, moved,
+deleted or made private, and each of those purges every cached page, which
+moves the cache's site-wide purge marker. So each process remembers both by
+host and port: forgotten at once in the process that saved a site (the
+signals below), on the next request in the others (the marker has moved),
+and after SITE_MEMO_SECONDS whatever happens (the marker cannot be read while
+Redis is down).
 
 Each request gets its own copy, so nothing a request hangs on the site or its
 root page (Wagtail caches `.specific` on the instance) outlives the request.
@@ -24,6 +27,7 @@ from wagtail.models import Site
 from dateline.caching import keys
 from dateline.caching.middleware import cache_backend
 
+from .context_processors import menu_sections
 from .routing import RoutesInOneQueryMixin
 
 # Host headers come from clients; the memo never grows past this many.
@@ -37,6 +41,10 @@ class SiteMemo:
         self._lock = threading.Lock()
 
     def site_for(self, request):
+        return self.remembered(request)[0]
+
+    def remembered(self, request):
+        """A copy of (the request's site, its menu sections) as last looked up."""
         key = (request._get_raw_host(), request.get_port())
         now = time.monotonic()
         # Editing a site purges every page (caching/signals.py), which moves
@@ -45,7 +53,9 @@ class SiteMemo:
         marker = cache_backend().get(keys.SITE_MARKER)
         entry = self._entries.get(key)
         if entry is None or entry[0] <= now or entry[1] != marker:
-            entry = (now + self.seconds, marker, with_typed_root(Site._find_for_request(request)))
+            site = with_typed_root(Site._find_for_request(request))
+            sections = list(menu_sections(site)) if site is not None else []
+            entry = (now + self.seconds, marker, (site, sections))
             with self._lock:
                 if len(self._entries) >= MAX_HOSTS:
                     self._entries = {}
@@ -98,4 +108,4 @@ class RememberedSiteMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         wanted = view_func is wagtail_views.serve and memo.seconds > 0
         if wanted and not hasattr(request, "_wagtail_site"):
-            request._wagtail_site = memo.site_for(request)
+            request._wagtail_site, request.dateline_menu_sections = memo.remembered(request)

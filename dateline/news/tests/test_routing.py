@@ -101,7 +101,9 @@ def test_a_password_on_the_section_protects_its_articles(client, summit_article)
     assert response.headers["Cache-Control"].startswith(("max-age=0", "no-cache", "private"))
 
 
-def test_the_section_menu_leaves_out_private_sections_and_drafts(client, demo_site):
+def test_the_section_menu_leaves_out_private_sections_and_drafts(
+    client, demo_site, django_capture_on_commit_callbacks
+):
     def menu():
         page = parse(client.get("/science/kelp-forests-are-coming-back-survey-finds/"))
         return [text(a) for a in page.select("nav.sections a")]
@@ -109,11 +111,40 @@ def test_the_section_menu_leaves_out_private_sections_and_drafts(client, demo_si
     everything = menu()
     assert {"World", "Politics", "Science"} <= set(everything)
     world = SectionPage.objects.get(slug="world")
-    PageViewRestriction.objects.create(
-        page=world, restriction_type=PageViewRestriction.PASSWORD, password="north"
-    )
-    SectionPage.objects.get(slug="politics").unpublish()
+    # Committed, as in production: the purges that follow reach the site memo.
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=world, restriction_type=PageViewRestriction.PASSWORD, password="north"
+        )
+    assert "World" not in menu()
+    with django_capture_on_commit_callbacks(execute=True):
+        SectionPage.objects.get(slug="politics").unpublish()
     assert menu() == [name for name in everything if name not in ("World", "Politics")]
+
+
+def test_a_renamed_or_new_section_shows_in_the_menu_of_every_page_at_once(
+    client, demo_site, django_capture_on_commit_callbacks
+):
+    def menu(path):
+        return [text(a) for a in parse(client.get(path)).select("nav.sections a")]
+
+    assert "World" in menu(ARTICLE_URL)  # the menu is now remembered by this process
+    world = SectionPage.objects.get(slug="world")
+    world.title = "International"
+    with django_capture_on_commit_callbacks(execute=True):
+        world.save_revision().publish()
+    for path in ("/", "/politics/", ARTICLE_URL):
+        assert "International" in menu(path)
+        assert "World" not in menu(path)
+
+
+def test_the_section_menu_costs_no_query_on_page_views(client, demo_site):
+    client.get("/world/")
+    with CaptureQueriesContext(connection) as queries:
+        page = parse(client.get(ARTICLE_URL))
+    assert [text(a) for a in page.select("nav.sections a")] == ["World", "Politics", "Science"]
+    # The article's own section comes with its path; no query reads the sections table.
+    assert not [q for q in queries.captured_queries if "news_sectionpage" in q["sql"]]
 
 
 def test_a_login_restriction_on_the_article_sends_readers_to_sign_in(client, summit_article):
