@@ -110,6 +110,8 @@ def _forget_remembered_sites():
     """Each test's rows are rolled back afterwards, which a running server never
     sees: a site remembered during one test must not answer in the next."""
     yield
+    from dateline.comments.overrides import remembered
     from dateline.news.sites import memo
 
     memo.forget()
+    remembered.forget()

@@ -15,7 +15,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from .models import CommentPolicyOverride, Status
+from . import overrides
+from .models import Status
 from .text import count_links
 
 HOLD, REJECT = "hold", "reject"
@@ -57,31 +58,16 @@ def site_default_policy():
     return CommentPolicy(**values)
 
 
-def _override_values(override):
-    values = {}
-    for name in ("comments_open", "premoderate_all", "verify_first_time"):
-        value = getattr(override, name)
-        if value is not None:
-            values[name] = value
-    for name in ("hold_link_count", "close_after_days"):
-        value = getattr(override, name)
-        if value is not None:
-            values[name] = value
-    words = tuple(w.strip() for w in override.disallowed_words.splitlines() if w.strip())
-    if words:
-        values["disallowed_words"] = words
-    if override.disallowed_action:
-        values["disallowed_action"] = override.disallowed_action
-    return values
+def policy_for(article, fresh=False):
+    """The site default, changed by overrides from the front page down to `article`.
 
-
-def policy_for(article):
-    """The site default, changed by overrides from the front page down to `article`."""
+    Pages show the overrides each process remembers (comments/overrides.py);
+    deciding on a comment (`fresh`) reads them from the database.
+    """
     policy = site_default_policy()
     paths = [article.path[: i * article.steplen] for i in range(1, article.depth + 1)]
-    overrides = CommentPolicyOverride.objects.filter(page__path__in=paths).select_related("page")
-    for override in sorted(overrides, key=lambda o: o.page.depth):
-        policy = replace(policy, **_override_values(override))
+    for values in overrides.along(paths, fresh=fresh):
+        policy = replace(policy, **values)
     return policy
 
 

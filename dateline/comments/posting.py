@@ -74,7 +74,7 @@ def place_reply(article, parent_id):
 def submit(article, form, request):
     if form.is_bot():
         return Outcome("discarded")
-    policy = policy_for(article)
+    policy = policy_for(article, fresh=True)
     closed = policy.closed_reason(article)
     if closed:
         return Outcome("rejected", message=closed)
