@@ -142,6 +142,7 @@ def test_nginx_sends_the_written_file_with_the_reader_headers(front):
     assert headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Last-Modified"]
+    assert "Strict-Transport-Security" not in headers  # plain HTTP: HSTS only over TLS
 
 
 def test_a_published_change_reaches_readers_through_nginx_within_two_seconds(front, summit_article):
