@@ -5,9 +5,9 @@ would) in front of a live server with the page cache and page files on.
 Skipped where nginx is not installed, except under CI, where it must be.
 """
 
+import contextlib
 import http.client
 import os
-import re
 import shutil
 import signal
 import socket
@@ -27,10 +27,14 @@ ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count):
+    """`count` different free ports: each socket stays open until all are chosen,
+    or the kernel may hand the same port out twice."""
+    with contextlib.ExitStack() as stack:
+        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
 
 
 # The test's own certificate: trusted for what it is, not checked against a CA.
@@ -43,10 +47,11 @@ def get(url, headers=None):
         return response.headers, response.read().decode()
 
 
-def start_front(settings, tmp_path, listen, http_extra=""):
+def start_front(settings, tmp_path, listen, port_count=1, http_extra=""):
     """nginx with deploy/nginx.conf, filled in as an operator would, before a live app.
 
-    Yields once both answer; `listen` replaces the shipped `listen ${LISTEN}` line's address.
+    `listen(*ports)` gives what replaces the shipped `listen ${LISTEN}` line for
+    `port_count` free ports. Yields those ports once nginx answers.
     """
     if not Path(NGINX).exists():
         if os.environ.get("CI", "").lower() == "true":
@@ -59,7 +64,27 @@ def start_front(settings, tmp_path, listen, http_extra=""):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     app = LiveServer("127.0.0.1")  # built now, so its middleware sees these settings
     app._live_server_modified_settings.enable()
+    nginx = None
+    try:
+        # Ports are chosen once the app holds its own, and chosen again if
+        # another process takes one before nginx binds it.
+        for _attempt in range(3):
+            ports = free_ports(port_count)
+            nginx, output = _run_nginx(settings, tmp_path, app, listen(*ports), http_extra)
+            if _wait_for_nginx(nginx, output, ports[0]):
+                break
+        else:
+            pytest.fail(f"nginx could not bind free ports: {output.read_text()[-2000:]}")
+        yield ports
+    finally:
+        if nginx is not None and nginx.poll() is None:
+            os.killpg(nginx.pid, signal.SIGTERM)
+            nginx.wait(timeout=10)
+        app._live_server_modified_settings.disable()
+        app.stop()
 
+
+def _run_nginx(settings, tmp_path, app, listen, http_extra):
     values = {
         "APP": app.url.removeprefix("http://"),
         "STATIC_ROOT": str(tmp_path / "static"),
@@ -82,28 +107,37 @@ def start_front(settings, tmp_path, listen, http_extra=""):
         f" scgi_temp_path {tmp_path}/s;\n"
         f"{http_extra}{server_conf}\n}}\n"
     )
-    nginx = subprocess.Popen([NGINX, "-c", str(conf), "-g", "daemon off;"], start_new_session=True)
-    first_port = re.search(r":(\d+)", listen).group(1)
+    output = tmp_path / "nginx-output.log"
+    with output.open("w") as sink:
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(conf), "-g", "daemon off;"],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return nginx, output
+
+
+def _wait_for_nginx(nginx, output, port):
+    """True once nginx answers; False if it stopped because a port was taken."""
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+    while True:
         try:
-            get(f"http://127.0.0.1:{first_port}/healthz")
-            break
+            get(f"http://127.0.0.1:{port}/healthz")
+            return True
         except OSError:
+            if nginx.poll() is not None:
+                if "Address already in use" in output.read_text():
+                    return False
+                pytest.fail(f"nginx exited: {output.read_text()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise
             time.sleep(0.1)
-    try:
-        yield
-    finally:
-        os.killpg(nginx.pid, signal.SIGTERM)
-        nginx.wait(timeout=10)
-        app._live_server_modified_settings.disable()
-        app.stop()
 
 
 @pytest.fixture
 def front(settings, demo_site, tmp_path):
-    port = free_port()
-    for _ in start_front(settings, tmp_path, f"listen 127.0.0.1:{port}"):
+    for (port,) in start_front(settings, tmp_path, lambda port: f"listen 127.0.0.1:{port}"):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -125,10 +159,12 @@ def https_front(settings, demo_site, tmp_path):
         check=True,
         capture_output=True,
     )
-    plain, secure = free_port(), free_port()
-    listen = f"listen 127.0.0.1:{plain};\n    listen 127.0.0.1:{secure} ssl"
+
+    def listen(plain, secure):
+        return f"listen 127.0.0.1:{plain};\n    listen 127.0.0.1:{secure} ssl"
+
     tls = f" ssl_certificate {certificate};\n ssl_certificate_key {key};\n"
-    for _ in start_front(settings, tmp_path, listen, http_extra=tls):
+    for plain, secure in start_front(settings, tmp_path, listen, port_count=2, http_extra=tls):
         yield f"http://127.0.0.1:{plain}", f"https://127.0.0.1:{secure}"
 
 
