@@ -26,11 +26,13 @@ RELOAD_SECONDS = 10
 def override_values(override):
     """The fields an override sets (empty ones inherit from above)."""
     values = {}
-    for name in ("comments_open", "premoderate_all", "verify_first_time"):
-        value = getattr(override, name)
-        if value is not None:
-            values[name] = value
-    for name in ("hold_link_count", "close_after_days"):
+    for name in (
+        "comments_open",
+        "premoderate_all",
+        "verify_first_time",
+        "hold_link_count",
+        "close_after_days",
+    ):
         value = getattr(override, name)
         if value is not None:
             values[name] = value
