@@ -1,4 +1,7 @@
-"""StreamField blocks for an article's body, one template each under templates/blocks/."""
+"""StreamField blocks for an article's body.
+
+Each has a template under templates/blocks/, except paragraphs: Wagtail renders them itself.
+"""
 
 import re
 import unicodedata
@@ -81,9 +84,9 @@ class QuoteBlock(blocks.StructBlock):
 
 
 class ArticleBodyBlock(blocks.StreamBlock):
-    paragraph = blocks.RichTextBlock(
-        features=BODY_RICH_TEXT_FEATURES, template="blocks/paragraph.html"
-    )
+    # Rendered by Wagtail itself: the rich text's own HTML, as a template
+    # holding `{{ value|richtext }}` would give, without a template per paragraph.
+    paragraph = blocks.RichTextBlock(features=BODY_RICH_TEXT_FEATURES)
     heading = HeadingBlock()
     figure = FigureBlock()
     quote = QuoteBlock()

@@ -367,8 +367,13 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
         """The lead photo cropped for share cards (1200×630 JPEG), or None.
 
         The share bar and the page's metadata both use it: one rendition lookup.
+        Asked through `get_renditions`, which takes it from the renditions the
+        page view fetched with the figures' (`get_context`) without touching
+        the cache; `get_rendition` would write it back to the cache each time.
         """
-        return self.lead_image.get_rendition(SOCIAL_IMAGE) if self.lead_image else None
+        if not self.lead_image:
+            return None
+        return self.lead_image.get_renditions(SOCIAL_IMAGE)[SOCIAL_IMAGE.spec]
 
     def lead_image_url(self, request=None):
         if not self.lead_image:
@@ -411,8 +416,12 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # One query for every figure's renditions, rather than one per figure.
-        prefetch_related_objects(self.figure_images(), "renditions")
+        # One query for the renditions of every figure and of the share image,
+        # rather than one per image.
+        images = self.figure_images()
+        if self.lead_image:
+            images.append(self.lead_image)
+        prefetch_related_objects(images, "renditions")
         context["share_links"] = self.share_links(request)
         context["canonical_url"] = self.canonical_url(request)
         return context

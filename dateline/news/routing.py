@@ -14,6 +14,8 @@ decides. The pages above it become `specific_deferred` instances: the parent
 links and the view-restriction check read only their tree fields.
 """
 
+from operator import attrgetter
+
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -29,9 +31,10 @@ class RoutesInOneQueryMixin:
             # only its tree fields: load the rest now that they are wanted.
             page = self
             if self.get_deferred_fields():
-                page = type(self)._default_manager.filter(pk=self.pk).first()
-                if page is None:  # deleted since the site was looked up
-                    raise Http404
+                try:
+                    page = type(self)._default_manager.get(pk=self.pk)
+                except type(self).DoesNotExist:  # deleted since the site was looked up
+                    raise Http404 from None
             return super(RoutesInOneQueryMixin, page).route(request, path_components)
         # This page's own url_path, then one per level below it.
         candidates = [
@@ -52,11 +55,13 @@ class RoutesInOneQueryMixin:
                     )
                 )
             )
-            .order_by("depth")
+            # Sorted here, not by the database: a handful of rows, and an
+            # ORDER BY makes Django hash every selected column to build it.
+            .order_by()
         )
         chain = [self]
         restricted = False
-        for page in along_path:
+        for page in sorted(along_path, key=attrgetter("depth")):
             if page.pk == self.pk:
                 restricted = page.restricted
                 continue
@@ -77,13 +82,14 @@ class RoutesInOneQueryMixin:
         model = found.specific_class
         if model is None:  # the page's type no longer exists in the code
             raise Http404
-        page = (
-            model._default_manager.select_related(*getattr(model, "route_select_related", ()))
-            .filter(pk=found.pk)
-            .first()
-        )
-        if page is None:  # deleted since the tree query
-            raise Http404
+        # `get`, not `first`: ordering by the key would cost more to build
+        # than the query costs to run.
+        try:
+            page = model._default_manager.select_related(
+                *getattr(model, "route_select_related", ())
+            ).get(pk=found.pk)
+        except model.DoesNotExist:  # deleted since the tree query
+            raise Http404 from None
         page._cached_parent_obj = found._cached_parent_obj
         page._restricting_page_ids = {p.alias_of_id or p.pk for p in [*chain[:-1], page]}
         page._restricted_along_path = restricted

@@ -60,11 +60,23 @@ class SiteMemo:
                 if len(self._entries) >= MAX_HOSTS:
                     self._entries = {}
                 self._entries[key] = entry
-        return copy.deepcopy(entry[2])
+        return _copy_for_request(*entry[2])
 
     def forget(self, **kwargs):
         with self._lock:
             self._entries = {}
+
+
+def _copy_for_request(site, sections):
+    # One level deep is deep enough: what a request hangs on these objects
+    # (Wagtail's cached `.specific`, a cached parent) lands on its own copy.
+    # Django copies a model instance with its own state and related-object
+    # cache. A deep copy cost about a millisecond a page.
+    if site is None:
+        return None, []
+    site = copy.copy(site)
+    site.root_page = copy.copy(site.root_page)
+    return site, [copy.copy(section) for section in sections]
 
 
 def with_typed_root(site):

@@ -5,8 +5,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from dateline.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
+from dateline.news.models import (
+    SOCIAL_IMAGE,
+    ArticleAuthor,
+    ArticlePage,
+    AuthorPage,
+    SectionPage,
+)
 
 from .html import parse
 
@@ -100,3 +109,31 @@ def test_article_queries_do_not_grow_with_figures_authors_or_tags(
     with django_assert_num_queries(queries):
         response = client.get(ARTICLE)
     assert len(parse(response).select("figure.figure")) == 8
+
+
+def test_the_share_image_comes_with_the_figures_renditions(client, summit_article, settings):
+    """No query of its own, and no write to the renditions cache, on each view."""
+    # A renditions cache that keeps what it is given (the tests' own keeps nothing).
+    settings.CACHES = {
+        **settings.CACHES,
+        "renditions": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "share-image-test",  # not the default cache's store
+        },
+    }
+    client.get(ARTICLE)  # the renditions exist from here on
+    with CaptureQueriesContext(connection) as warm:
+        client.get(ARTICLE)
+    renditions = caches["renditions"]
+    renditions.clear()
+    with CaptureQueriesContext(connection) as cold:
+        response = client.get(ARTICLE)
+    assert len(cold) == len(warm)
+    share_image = parse(response).select_one('meta[property="og:image"]')["content"]
+    assert "fill-1200x630" in share_image
+    # Nothing was written back: the share card's rendition came from the page's own fetch.
+    image = summit_article.lead_image
+    key = image.get_rendition_model().construct_cache_key(
+        image, SOCIAL_IMAGE.get_cache_key(image), SOCIAL_IMAGE.spec
+    )
+    assert renditions.get(key) is None

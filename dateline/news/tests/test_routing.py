@@ -243,9 +243,14 @@ def test_another_process_sees_a_site_edit_on_its_next_request(demo_site):
 def test_each_request_gets_its_own_copy_of_the_remembered_site(demo_site):
     memo = SiteMemo(seconds=10)
     request = RequestFactory().get("/")
-    first = memo.site_for(request)
+    first, sections = memo.remembered(request)
     first.root_page.title = "Changed by one request"
-    assert memo.site_for(request).root_page.title != "Changed by one request"
+    first.site_name = "Renamed by one request"
+    sections[0].title = "Retitled by one request"
+    second, sections = memo.remembered(request)
+    assert second.root_page.title != "Changed by one request"
+    assert second.site_name != "Renamed by one request"
+    assert sections[0].title != "Retitled by one request"
 
 
 def test_the_memo_keeps_a_bounded_number_of_hosts(demo_site):
