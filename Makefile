@@ -44,6 +44,7 @@ clean:
 ## The benchmark (needs wrk and nginx: apt-get install -y wrk nginx); BENCH_SECONDS=15 per run.
 bench: $(BIN)/dateline
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/render_cost.py
 	$(BIN)/python bench/distribution.py
 	$(BIN)/python bench/checks.py
 	$(BIN)/python -m bench.comments
