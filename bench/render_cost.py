@@ -12,9 +12,11 @@ database in a temporary folder, as in the embedded run, for
   timed one by one, without rendering any HTML.
 Case 4's target is about 1.5 times the starter page's requests/s, so on the
 same cores a whole article has a budget of the starter page's CPU divided by
-1.5; the table shows each figure against it. Each figure is the best of
-several rounds, which is what the code costs once the machine's noise is out.
-Writes bench/results/render-cost.json.
+1.5; the table shows each figure against it. A whole request is the best of
+several rounds, which is what the code costs once the machine's noise is out;
+the parts are means over as many calls, so noise can only make them larger.
+The query counts in the part names are the demo article's (the routing and
+page-budget tests hold them). Writes bench/results/render-cost.json.
 """
 
 import argparse
@@ -198,7 +200,10 @@ def main():
     def line(label, ms, note=""):
         print(f"  {label:52} {ms:7.2f} ms  {ms / budget_ms:5.2f}x budget{note}")
 
-    print(f"Uncached render cost, CPU per request in one process (best of {ROUNDS} rounds)")
+    print(
+        f"Uncached render cost, CPU per request in one process "
+        f"(requests: best of {ROUNDS} rounds; parts: mean)"
+    )
     line("Wagtail's starter page, whole request", starter_ms)
     line(f"budget for case 4 (starter page / {TARGET_SPEED_UP})", budget_ms)
     line("Dateline's demo article, whole request", article_ms)
