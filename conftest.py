@@ -31,8 +31,9 @@ def _test_settings(settings_obj):
             "renditions": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
         },
         # Purges run when a transaction commits, which tests wrapped in one
-        # never do; the caching tests turn the page cache on themselves.
-        "DATELINE_PAGE_CACHE": {"enabled": False},
+        # never do; the caching tests turn the page cache (and the rendered
+        # fragments, which purges retire) on themselves.
+        "DATELINE_PAGE_CACHE": {"enabled": False, "fragments": False},
     }
 
 
@@ -40,6 +41,20 @@ def _test_settings(settings_obj):
 def _isolated_files(settings):
     for name, value in _test_settings(settings).items():
         setattr(settings, name, value)
+
+
+@pytest.fixture
+def private_media(settings, tmp_path):
+    """A copy of the media folder for a test that deletes files.
+
+    Files are deleted when a transaction commits, and a test that runs its
+    commit callbacks deletes them for real while its rows roll back: every later
+    test (and the browser tests' live server) would find rows without files.
+    """
+    media = tmp_path / "media"
+    shutil.copytree(MEDIA_DIR, media)
+    settings.MEDIA_ROOT = media
+    return media
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +92,35 @@ def summit_article(demo_site):
     return ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
 
 
+@pytest.fixture
+def new_article(demo_site):
+    """Builds an article under World (unpublished unless `publish=True`)."""
+
+    from dateline.news.models import ArticleAuthor, ArticlePage, AuthorPage, SectionPage
+
+    def _make(slug, title, body, deck="A deck.", publish=True, tags=()):
+        section = SectionPage.objects.get(slug="world")
+        article = ArticlePage(title=title, slug=slug, deck=deck, body=body, live=False)
+        article.bylines = [ArticleAuthor(author=AuthorPage.objects.get(slug="tomas-okafor"))]
+        section.add_child(instance=article)
+        if tags:
+            article.tags.add(*tags)
+        revision = article.save_revision()
+        if publish:
+            revision.publish()
+        article.refresh_from_db()
+        return article
+
+    return _make
+
+
+@pytest.fixture
+def demo_image(demo_site):
+    from wagtail.images import get_image_model
+
+    return get_image_model().objects.order_by("pk").first()
+
+
 def _run_background_tasks_immediately():
     """Background tasks run inside the test that queues them, not in a worker
     process, for the whole session (session-scoped database setup included);
@@ -106,12 +150,64 @@ def _wagtail_tree_roots(request):
 
 
 @pytest.fixture(autouse=True)
-def _forget_remembered_sites():
+def _forget_remembered_values():
     """Each test's rows are rolled back afterwards, which a running server never
-    sees: a site remembered during one test must not answer in the next."""
+    sees: a site or policy remembered during one test must not answer in the next."""
     yield
-    from dateline.comments.overrides import remembered
-    from dateline.news.sites import memo
+    from dateline.caching.memo import forget_all
+    from dateline.operations.redis import breaker
 
-    memo.forget()
-    remembered.forget()
+    forget_all()
+    # A test that took Redis away must not leave the next one without it.
+    breaker.reset()
+
+
+@pytest.fixture(scope="session")
+def live_stack():
+    """Live coverage for real, shared by the live suites (tests/live, the live browser tests):
+    a private Redis, the demo site on SQLite, `dateline serve`, two `dateline live-stream`
+    processes and nginx with deploy/nginx.conf (dateline/testing/live.py). About a minute
+    to start, once per run."""
+    from dateline.testing.requirements import require
+
+    require("live")
+    from dateline.testing.live import LiveStack
+
+    folder = Path(tempfile.mkdtemp(prefix="dateline-live-stack-"))
+    with LiveStack(folder) as stack:
+        yield stack
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def object_store():
+    """A real S3 server (SeaweedFS, dateline/testing/servers.py), started once per run."""
+    from dateline.testing.requirements import require
+
+    require("objectstore")
+    from dateline.testing.servers import SeaweedFS
+
+    with SeaweedFS() as store:
+        yield store
+
+
+@pytest.fixture
+def s3_media(settings, object_store):
+    """Media in a new, empty bucket of `object_store`, as S3_BUCKET sets it up; its name."""
+    import uuid
+
+    bucket = object_store.create_bucket(f"media-{uuid.uuid4().hex[:12]}")
+    object_store.use_bucket(settings, bucket)
+    return bucket
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter):
+    """The run ends by naming each end-to-end suite it could not run here (browser,
+    front, concurrency, faults, replicas: `dateline.testing.requirements.require`), how many
+    tests that was, and the one command that enables it."""
+    result = yield
+    from dateline.testing.requirements import summarise_suites_not_run
+
+    summarise_suites_not_run(terminalreporter)
+    return result

@@ -29,7 +29,7 @@ SENTENCES = [
 
 
 def build_article(photo, words=3000):
-    from dateline.checks.tests.factories import article, figure, heading, p
+    from dateline.editorial_checks.tests.factories import article, figure, heading, p
 
     body, count, index = [], 0, 0
     while count < words:
@@ -71,11 +71,11 @@ def main():
 
     call_command("migrate", verbosity=0)
 
-    from dateline.checks.article import ArticleText
-    from dateline.checks.base import registry
-    from dateline.checks.models import EditorialChecksSettings
-    from dateline.checks.runner import run_checks
-    from dateline.checks.tests.factories import make_photo
+    from dateline.editorial_checks.article import ArticleText
+    from dateline.editorial_checks.base import registry
+    from dateline.editorial_checks.models import EditorialChecksSettings
+    from dateline.editorial_checks.runner import run_checks
+    from dateline.editorial_checks.tests.factories import make_photo
 
     photo = make_photo(title="Harbour")
     page, words = build_article(photo)

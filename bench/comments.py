@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from bench.live_server import CommentServer
+from dateline.testing.comments import CommentServer
 
 PASSWORD = "bench moderator passphrase"  # noqa: S105 - a throwaway bench database
 FILL_SQL = """

@@ -17,15 +17,23 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from pathlib import Path
+
+from dateline.testing.servers import (
+    DatelineServer,
+    Nginx,
+    Process,
+    dateline,
+    fetch,
+    free_port,
+    starter_wagtail,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
@@ -33,28 +41,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 DB_NAME = "dateline_bench"
 REDIS_DB = os.environ.get("BENCH_REDIS_DB", "14")
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
-                return response.read()
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
-
-
-def fetch(url):
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
-        return response.read()
+# Every nginx here, the ceiling and the front alike: wrk's connections are reused for the whole run.
+NGINX_HTTP = " keepalive_requests 100000;\n"
 
 
 def parse_wrk(output):
@@ -122,9 +110,11 @@ def wrk(url, connections, seconds=SECONDS):
 
 
 class Stack:
+    """Everything one run starts, in one temporary folder, stopped and removed together."""
+
     def __init__(self):
         self.work = Path(tempfile.mkdtemp(prefix="dateline-bench-"))
-        self.processes = []
+        self.servers = []
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in {"DEBUG"}},
             "DJANGO_SETTINGS_MODULE": "dateline.settings",
@@ -137,23 +127,12 @@ class Stack:
             # The front sends fresh pages the app wrote as files (caching/files.py).
             "PAGE_FILES_DIR": str(self.work / "var" / "page-files"),
             "LOG_LEVEL": "ERROR",
+            # nginx is in front, as in deploy/dateline.env.
+            "TRUSTED_PROXIES": "127.0.0.1",
         }
 
     def manage(self, *args):
-        subprocess.run(
-            [sys.executable, "-m", "dateline.cli", *args],
-            env=self.env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-
-    def start(self, args, env=None, log=None):
-        out = open(log, "w") if log else subprocess.DEVNULL  # noqa: SIM115
-        process = subprocess.Popen(
-            args, env=env or self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        self.processes.append(process)
-        return process
+        dateline(self.env, *args)
 
     def prepare(self):
         subprocess.run(
@@ -180,116 +159,61 @@ class Stack:
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
         self.manage("load_demo", "--no-editor")
 
-    def app(self, port, cached=True):
+    def app(self, cached=True, **extra_env):
         """`dateline serve`, the production server, logging each page render."""
         # Production logging: one JSON line per request, written to the log file.
-        env = dict(self.env, PAGE_CACHE="1" if cached else "0", LOG_LEVEL="INFO", LOG_FORMAT="json")
-        log = self.work / f"app-{port}.log"
-        self.start(
-            [
-                sys.executable,
-                "-m",
-                "dateline.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                WORKERS,
-            ],
-            env=env,
-            log=log,
-        )
-        wait_for(f"http://127.0.0.1:{port}{ARTICLE}")
-        return log
+        env = {"PAGE_CACHE": "1" if cached else "0", "LOG_LEVEL": "INFO", "LOG_FORMAT": "json"}
+        env.update(extra_env)
+        server = DatelineServer(self.env, workers=WORKERS, extra_env=env)
+        self.servers.append(server)
+        wait_for(server.url + ARTICLE)
+        return server
 
-    def minimal_wagtail(self, port):
+    def minimal_wagtail(self):
         """The issue's yardstick: Wagtail's own starter project, uncached, on the same server.
 
         `wagtail start` makes it (a welcome page on SQLite); Granian serves it
         with Dateline's workers and threads, so the two differ only in the app.
         """
-        project = self.work / "minimal-wagtail"
-        project.mkdir()
-        wagtail = str(Path(sys.executable).with_name("wagtail"))
-        subprocess.run([wagtail, "start", "minimal", str(project)], check=True)
-        (project / "minimal" / "settings" / "local.py").write_text(
-            'SECRET_KEY = "bench-minimal-' + "x" * 40 + '"\n'
-            'ALLOWED_HOSTS = ["127.0.0.1", "localhost"]\n'
+        starter = starter_wagtail(
+            self.work / "minimal-wagtail",
+            secret_key="bench-minimal-" + "x" * 40,
+            allowed_hosts=["127.0.0.1", "localhost"],
         )
-        env = {
-            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}},
-            "DJANGO_SETTINGS_MODULE": "minimal.settings.production",
-        }
-        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v0"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=project,
-                env=env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
+        port = free_port()
         granian = str(Path(sys.executable).with_name("granian"))
         args = [granian, "--interface", "wsgi", "minimal.wsgi:application"]
         args += ["--host", "127.0.0.1", "--port", str(port), "--workers", WORKERS]
         args += ["--blocking-threads", "4", "--backlog", "2048"]
-        out = open(self.work / "minimal-wagtail.log", "w")  # noqa: SIM115
-        self.processes.append(
-            subprocess.Popen(
-                args,
-                cwd=project,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-        wait_for(f"http://127.0.0.1:{port}/")
+        log = self.work / "minimal-wagtail.log"
+        self.servers.append(Process(args, log, env=starter.env, cwd=starter.path))
+        url = f"http://127.0.0.1:{port}"
+        wait_for(url + "/")
+        return url
 
     def nginx(self, name, server_block):
-        folder = self.work / f"nginx-{name}"
-        (folder / "cache").mkdir(parents=True)
-        conf = folder / "nginx.conf"
-        conf.write_text(
-            ""
-            # As root, workers would drop to www-data, which cannot read this private folder.
-            + ("user root;\n" if os.geteuid() == 0 else "")
-            + f"worker_processes auto;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\n"
-            "events { worker_connections 4096; }\n"
-            "http {\n include /etc/nginx/mime.types;\n access_log off;\n"
-            f" client_body_temp_path {folder}/body; proxy_temp_path {folder}/proxy;\n"
-            f" fastcgi_temp_path {folder}/fcgi; uwsgi_temp_path {folder}/uwsgi;"
-            f" scgi_temp_path {folder}/scgi;\n"
-            " keepalive_requests 100000;\n"
-            f"{server_block}\n}}\n"
+        """nginx in `work`/nginx-`name`; `server_block(port)` is its server part."""
+        nginx = Nginx(self.work / f"nginx-{name}", server_block, http_extra=NGINX_HTTP)
+        self.servers.append(nginx)
+        return nginx.start()
+
+    def front(self, app, name="front", page_files_dir=None):
+        """deploy/nginx.conf, as it ships, in front of `app`."""
+        nginx = Nginx.front(
+            self.work / f"nginx-{name}",
+            app=f"127.0.0.1:{app.port}",
+            static_root=self.work / "var" / "static",
+            media_root=self.work / "var" / "media",
+            page_files_dir=page_files_dir or self.env["PAGE_FILES_DIR"],
+            http_extra=NGINX_HTTP,
         )
-        self.start(["nginx", "-c", str(conf), "-g", "daemon off;"])
-        return conf
+        self.servers.append(nginx)
+        return nginx.start()
 
     def stop(self):
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+        for server in reversed(self.servers):
+            server.stop()
         shutil.rmtree(self.work, ignore_errors=True)
-
-
-def front_block(stack, listen, app_port):
-    template = (ROOT / "deploy" / "nginx.conf").read_text()
-    values = {
-        "LISTEN": f"127.0.0.1:{listen}",
-        "APP": f"127.0.0.1:{app_port}",
-        "STATIC_ROOT": str(stack.work / "var" / "static"),
-        "MEDIA_ROOT": str(stack.work / "var" / "media"),
-        "CACHE_DIR": str(stack.work / "nginx-front" / "cache"),
-        "PAGE_FILES_DIR": stack.env["PAGE_FILES_DIR"],
-    }
-    for name, value in values.items():
-        template = template.replace("${" + name + "}", value)
-    return template
 
 
 def republish_under_load(stack, front_url, app_log):
@@ -319,7 +243,7 @@ def republish_under_load(stack, front_url, app_log):
         # Counted from the moment the publish has committed: what readers wait for.
         started = time.monotonic()
         publishes += 1
-        while marker.encode() not in fetch(front_url + ARTICLE):
+        while marker not in fetch(front_url + ARTICLE, timeout=10)[2]:
             time.sleep(0.02)
             if time.monotonic() - started > 10:
                 break
@@ -404,32 +328,48 @@ def main():
     stack = Stack()
     try:
         stack.prepare()
-        app_port, uncached_port, front_port, ref_port, minimal_port = (
-            free_port() for _ in range(5)
-        )
-        app_log = stack.app(app_port)
-        stack.app(uncached_port, cached=False)
-        stack.minimal_wagtail(minimal_port)
-        article_bytes = fetch(f"http://127.0.0.1:{app_port}{ARTICLE}")
+        app = stack.app()
+        uncached = stack.app(cached=False)
+        minimal_url = stack.minimal_wagtail()
+        status, _, article_bytes = fetch(app.url + ARTICLE, timeout=10, decode=False)
+        assert status == 200, f"the article answered {status}"
         ref_root = stack.work / "reference"
         (ref_root / ARTICLE.strip("/")).mkdir(parents=True)
         (ref_root / ARTICLE.strip("/") / "index.html").write_bytes(article_bytes)
-        stack.nginx(
+        reference = stack.nginx(
             "reference",
-            f"server {{ listen 127.0.0.1:{ref_port} reuseport backlog=4096; root {ref_root};\n"
-            # The same file-serving settings as the front's pages (deploy/nginx.conf).
-            " sendfile on; tcp_nopush on; }",
+            lambda port: (
+                f"server {{ listen 127.0.0.1:{port} reuseport backlog=4096;"
+                f" root {ref_root};\n"
+                # The same file-serving settings as the front's pages (deploy/nginx.conf).
+                " sendfile on; tcp_nopush on; }"
+            ),
         )
-        stack.nginx("front", front_block(stack, front_port, app_port))
-        wait_for(f"http://127.0.0.1:{ref_port}{ARTICLE}")
-        wait_for(f"http://127.0.0.1:{front_port}{ARTICLE}")
+        front = stack.front(app)
+        wait_for(reference.url + ARTICLE)
+        wait_for(front.url + ARTICLE)
+        # What each cache tier buys (docs/caching.md): the same stack with one tier taken out.
+        no_files_dir = stack.work / "no-page-files"
+        no_files_dir.mkdir()
+        app_without_files = stack.app(PAGE_FILES_DIR="")
+        front_without_files = stack.front(
+            app_without_files, name="front-no-files", page_files_dir=no_files_dir
+        )
+        app_without_hot = stack.app(PAGE_CACHE_HOT_SECONDS="0", PAGE_FILES_DIR="")
+        shared = ARTICLE + "?utm_source=bench"  # a shared link: never a page file
 
         cases = [
-            ("1 nginx static file (ceiling)", f"http://127.0.0.1:{ref_port}{ARTICLE}"),
-            ("2 production front, cached", f"http://127.0.0.1:{front_port}{ARTICLE}"),
-            ("3 app server alone, cached", f"http://127.0.0.1:{app_port}{ARTICLE}"),
-            ("4 app uncached (render cost)", f"http://127.0.0.1:{uncached_port}{ARTICLE}"),
-            ("R minimal Wagtail, uncached", f"http://127.0.0.1:{minimal_port}/"),
+            ("1 nginx static file (ceiling)", reference.url + ARTICLE),
+            ("2 production front, cached", front.url + ARTICLE),
+            ("3 app server alone, cached", app.url + ARTICLE),
+            ("4 app uncached (render cost)", uncached.url + ARTICLE),
+            ("R minimal Wagtail, uncached", minimal_url + "/"),
+            # Tiers: page files (2 vs T1), the hot tier (3 vs T4). A shared link through
+            # the front reaches the app (nginx keeps no copy): T2 against T3 is nginx's hop.
+            ("T1 front without page files", front_without_files.url + ARTICLE),
+            ("T2 front, shared link (the app)", front.url + shared),
+            ("T3 app alone, shared link (hot tier)", app.url + shared),
+            ("T4 app alone without hot tier", app_without_hot.url + ARTICLE),
         ]
         # BENCH_CASES=1,4 runs only those cases (and skips the purge run and
         # Lighthouse), for a quick measurement while working on one of them.
@@ -445,12 +385,15 @@ def main():
                 print(format_row(rows[-1], rows), flush=True)
         for line in against_minimal_wagtail(rows):
             print(line)
+        print("what each cache tier buys:")
+        for line in tier_gains(rows):
+            print("  " + line)
         if only:
             return
         wait_until_quiet()
-        purge = republish_under_load(stack, f"http://127.0.0.1:{front_port}", app_log)
+        purge = republish_under_load(stack, front.url, app.log_path)
         wait_until_quiet()
-        audit = lighthouse(stack, f"http://127.0.0.1:{front_port}{ARTICLE}")
+        audit = lighthouse(stack, front.url + ARTICLE)
     finally:
         stack.stop()
 
@@ -486,6 +429,23 @@ def against_minimal_wagtail(rows):
             yield (f"uncached article / minimal Wagtail page, c={connections}: {rps / minimal:.2f}")
 
 
+# What each tier buys: the rate with it over the rate with it taken out.
+TIERS = [
+    ("page files (nginx sends a file)", "2", "T1"),
+    ("hot tier (each process's memory)", "3", "T4"),
+    ("page cache (Redis, whole pages)", "T4", "4"),
+]
+
+
+def tier_gains(rows):
+    by_case = {(r["case"].split()[0], r["connections"]): r["rps"] for r in rows}
+    for label, with_tier, without in TIERS:
+        for connections in (64, 512):
+            a, b = by_case.get((with_tier, connections)), by_case.get((without, connections))
+            if a and b:
+                yield f"{label:<36} c={connections:<4} {a / b:6.2f}x ({with_tier} over {without})"
+
+
 def format_row(row, rows):
     ceiling = next(
         (r for r in rows if r["case"].startswith("1 ") and r["connections"] == row["connections"]),
@@ -493,7 +453,7 @@ def format_row(row, rows):
     )
     ratio = row["rps"] / ceiling["rps"] if ceiling["rps"] else 0
     return (
-        f"{row['case']:<32} c={row['connections']:<4} {row['rps']:>10.0f} req/s  "
+        f"{row['case']:<38} c={row['connections']:<4} {row['rps']:>10.0f} req/s  "
         f"p50 {row['p50_ms'] or 0:>8.2f} ms  p99 {row['p99_ms'] or 0:>8.2f} ms  "
         f"errors {row['errors']:<5} ratio {ratio:.3f}"
     )

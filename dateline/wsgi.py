@@ -7,6 +7,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dateline.settings")
 # Django first (it sets itself up), then the in-memory tier in front of it.
 _django = get_wsgi_application()
 
+from dateline.caching import files  # noqa: E402
 from dateline.caching.hot import HotPageApplication  # noqa: E402
 
 application = HotPageApplication(_django)
+files.server_process_started()

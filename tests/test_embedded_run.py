@@ -5,24 +5,15 @@ load_demo, serve through Granian) and talk HTTP to the server.
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-DATELINE = [sys.executable, "-m", "dateline.cli"]
+from dateline.testing.servers import DatelineServer, dateline, fetch
+
 ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -35,15 +26,10 @@ def embedded(tmp_path_factory):
     }
     env.update(DATELINE_VAR_DIR=str(var), DJANGO_SETTINGS_MODULE="dateline.settings")
 
-    def run(*args):
-        return subprocess.run(
-            DATELINE + list(args), env=env, capture_output=True, text=True, check=True, timeout=300
-        )
-
-    run("migrate", "--noinput")
-    run("collectstatic", "--noinput", "--verbosity", "0")
-    first = run("load_demo").stdout
-    second = run("load_demo").stdout
+    dateline(env, "migrate", "--noinput")
+    dateline(env, "collectstatic", "--noinput", "--verbosity", "0")
+    first = dateline(env, "load_demo").stdout
+    second = dateline(env, "load_demo").stdout
     return var, env, first, second
 
 
@@ -100,44 +86,22 @@ def test_settings_follow_the_environment(embedded):
         "newsroom",
         "False",
         "['news.example']",
-        # Django's RedisCache, tolerant of a Redis outage (dateline/operations/cache.py).
-        "dateline.operations.cache.FaultTolerantRedisCache",
+        # django-redis, tolerant of a Redis outage (dateline/operations/redis.py).
+        "dateline.operations.redis.RedisCache",
     ]
 
 
 @pytest.fixture(scope="module")
-def server(embedded):
-    var, env, _, _ = embedded
-    port = free_port()
-    process = subprocess.Popen(
-        DATELINE + ["serve", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/", timeout=10)
-            break
-        except OSError:  # refused while starting, or slow on a busy machine
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("server did not start: " + process.stdout.read().decode())
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+def server(embedded, tmp_path_factory):
+    _, env, _, _ = embedded
+    log = tmp_path_factory.mktemp("server") / "serve.log"  # var/ holds only what `make run` makes
+    with DatelineServer(env, workers=2, log_path=log) as running:
+        yield running.url
 
 
 def get(url, **headers):
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    """(status, headers, body bytes): compressed files and photos are compared as bytes."""
+    return fetch(url, headers=headers, decode=False)
 
 
 def test_production_server_serves_the_article(server):

@@ -1,70 +1,95 @@
-"""Purge notices over Redis pub/sub, for the copies each process keeps in memory.
+"""Notices over Redis pub/sub, for what each process keeps in its own memory.
 
-A purge is first written to the shared cache as markers (purge.py), which is
-what makes it durable. It is then announced on a channel, so every app
-process drops its in-memory copies of those paths at once instead of serving
-them until they expire. Pub/sub delivers at most once: a process that is not
-subscribed (Redis down, connection lost) stops using its in-memory copies
-until it is subscribed again, and no copy is kept longer than the policy's
-`hot_seconds` whatever happens.
+Two kinds travel, each on its channel:
+- **purges** (`announce`): these paths changed. A purge is first written to
+  the shared cache as markers (purge.py), which is what makes it durable;
+  the notice makes every process drop its in-memory copies of those pages
+  (hot.py) at once instead of serving them until they expire.
+- **memo changes** (`announce_memo_change`): a per-process memo (memo.py)
+  must be loaded again.
+
+Features with notices of their own publish them on their own channel with
+`publish` (live coverage's changes, heard by its stream processes).
+
+Pub/sub delivers at most once. A process that is not subscribed (Redis down,
+connection lost) does not trust what it keeps: each subscriber's reset
+handler runs whenever the subscription is established or lost, and
+`is_listening` says whether notices are arriving now (the subscription is
+checked with a ping every `ping_seconds`).
+
+One listener per process (`process_listener()`), in a background thread.
 """
 
 import json
 import logging
-import os
 import threading
 import time
 
-from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
+
+from dateline.operations.background import PerProcess, start_daemon
+from dateline.operations.redis import client_for
 
 from . import keys
 
 logger = logging.getLogger("dateline.caching")
 
-CHANNEL = f"{keys.PREFIX}:purges"
+PURGES = f"{keys.PREFIX}:purges"
+MEMOS = "dateline:memos"
 EVERY_PATH = "*"
 
 
-def redis_client(backend):
-    """The redis-py client behind a Django Redis cache, or None for other backends."""
-    if not isinstance(backend, RedisCache):
-        return None
-    return backend._cache.get_client(None, write=True)
-
-
-def announce(backend, paths):
-    """Tell every subscribed process that these paths (or EVERY_PATH) changed."""
-    client = redis_client(backend)
+def _publish(channel, message, alias):
+    client = client_for(alias)
     if client is None:
         return 0
     try:
-        return client.publish(CHANNEL, json.dumps(list(paths)))
+        return client.publish(channel, message)
     except RedisError as error:
-        # The markers are already written; a process that misses this notice
-        # keeps its copy for at most hot_seconds.
-        logger.warning("purge notice not sent: %s", type(error).__name__)
+        # What the notice would have dropped expires on its own (hot_seconds,
+        # the memo's max age) while processes are not listening.
+        logger.warning("notice on %s not sent: %s", channel, type(error).__name__)
         return 0
 
 
-class PurgeListener:
-    """Subscribes to purge notices in a background thread of this process.
+def publish(channel, message, alias="default"):
+    """Send `message` on `channel`; how many subscribers heard it (0 without Redis)."""
+    return _publish(channel, message, alias)
 
-    `on_purge(paths)` is called for each notice and `on_reset()` whenever the
-    subscription is (re)established or lost, since notices may have been
-    missed in between. `is_listening` says whether notices are arriving now:
-    the subscription is checked with a ping every `ping_seconds`.
+
+def announce(paths, alias="default"):
+    """Tell every subscribed process that these paths (or EVERY_PATH) changed."""
+    return _publish(PURGES, json.dumps(list(paths)), alias)
+
+
+def announce_memo_change(name, alias="default"):
+    return _publish(MEMOS, name, alias)
+
+
+class Listener:
+    """A subscription to every channel above, in a background thread of this process.
+
+    `on(channel, handler)` calls `handler(data)` for each message on that
+    channel; `on_reset(handler)` calls `handler()` whenever the subscription
+    is (re)established or lost, since notices may have been missed in between.
     """
 
-    def __init__(self, client_factory, on_purge, on_reset, ping_seconds=2.0):
-        self.client_factory = client_factory
-        self.on_purge = on_purge
-        self.on_reset = on_reset
+    def __init__(self, alias="default", ping_seconds=2.0):
+        self.alias = alias
         self.ping_seconds = ping_seconds
+        self._handlers = {PURGES: [], MEMOS: []}
+        self._reset_handlers = []
         self._heard_at = 0.0  # monotonic time of the last message or pong
-        self._pid = None
-        self._start_lock = threading.Lock()
         self._stopped = threading.Event()
+        self._thread = PerProcess(self._start)
+
+    def on(self, channel, handler):
+        if handler not in self._handlers[channel]:
+            self._handlers[channel].append(handler)
+
+    def on_reset(self, handler):
+        if handler not in self._reset_handlers:
+            self._reset_handlers.append(handler)
 
     @property
     def is_listening(self):
@@ -72,20 +97,20 @@ class PurgeListener:
 
     def ensure_started(self):
         """Start the thread once per process (the server forks its workers)."""
-        if self._pid == os.getpid():
-            return
-        with self._start_lock:
-            if self._pid == os.getpid():
-                return
-            self._heard_at = 0.0
-            self._stopped.clear()
-            thread = threading.Thread(target=self._run, name="dateline-purge-listener", daemon=True)
-            thread.start()
-            self._pid = os.getpid()
+        self._thread.ensure_started()
+
+    def _start(self):
+        self._heard_at = 0.0
+        self._stopped.clear()
+        start_daemon("dateline-notices", self._run)
 
     def stop(self):
         self._stopped.set()
-        self._pid = None
+        self._thread.forget()
+
+    def _reset(self):
+        for handler in list(self._reset_handlers):
+            handler()
 
     def _run(self):
         backoff = 0.5
@@ -93,45 +118,62 @@ class PurgeListener:
             try:
                 self._listen()
                 backoff = 0.5
+            except _NotRedis:
+                # The cache is not Redis (any more): nothing to hear. The next
+                # `ensure_started()` starts again, should that change.
+                self._heard_at = 0.0
+                self._reset()
+                self._thread.forget()
+                return
             except (RedisError, OSError) as error:
-                logger.warning("purge notices unavailable: %s", type(error).__name__)
+                logger.warning("notices unavailable: %s", type(error).__name__)
             self._heard_at = 0.0
-            self.on_reset()
+            self._reset()
             self._stopped.wait(backoff)
             backoff = min(backoff * 2, 5.0)
 
     def _listen(self):
-        pubsub = self.client_factory().pubsub()
+        client = client_for(self.alias)
+        if client is None:
+            raise _NotRedis
+        pubsub = client.pubsub()
         try:
-            pubsub.subscribe(CHANNEL)
+            pubsub.subscribe(*self._handlers)
             started = pinged_at = time.monotonic()
             pubsub.ping()
             while not self._stopped.is_set():
                 now = time.monotonic()
                 if now - max(self._heard_at, started) > 2 * self.ping_seconds + 1:
                     # Pongs are overdue: the connection is gone without an error.
-                    raise ConnectionError("no answer from Redis on the purge channel")
+                    raise ConnectionError("no answer from Redis on the notice channels")
                 if now - pinged_at >= self.ping_seconds:
                     pubsub.ping()
                     pinged_at = now
                 message = pubsub.get_message(timeout=0.5)
                 if message is None:
                     continue
-                kind = message["type"]
-                if kind == "subscribe":
+                self._heard_at = time.monotonic()
+                if message["type"] == "subscribe":
                     # Whatever was kept before this point may have missed a notice.
-                    self.on_reset()
-                    self._heard_at = time.monotonic()
-                elif kind == "pong":
-                    self._heard_at = time.monotonic()
-                elif kind == "message":
-                    self._heard_at = time.monotonic()
-                    self.on_purge(_paths_in(message["data"]))
+                    self._reset()
+                elif message["type"] == "message":
+                    channel = _text(message["channel"])
+                    for handler in list(self._handlers.get(channel, ())):
+                        handler(_text(message["data"]))
         finally:
             pubsub.close()
 
 
-def _paths_in(data):
+class _NotRedis(Exception):
+    pass
+
+
+def _text(value):
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def paths_in(data):
+    """The paths a purge notice names; anything unreadable means every path."""
     try:
         paths = json.loads(data)
     except ValueError:
@@ -139,3 +181,17 @@ def _paths_in(data):
     if not isinstance(paths, list):
         return [EVERY_PATH]
     return [path for path in paths if isinstance(path, str)]
+
+
+_process_listener = None
+_process_listener_lock = threading.Lock()
+
+
+def process_listener():
+    """This process's one listener (created on first use; started by its users)."""
+    global _process_listener
+    if _process_listener is None:
+        with _process_listener_lock:
+            if _process_listener is None:
+                _process_listener = Listener()
+    return _process_listener

@@ -3,7 +3,8 @@
 nginx answers a hit in its proxy cache about a fifth slower than it sends a
 plain file (it reads and parses the stored response's headers for every
 request). With PAGE_FILES_DIR set, the page cache also writes each fresh
-anonymous HTML page to `<dir>/<scheme>/<host><path>index.html`, and
+anonymous HTML page to `<dir>/<scheme>/<host><path>index.html` (and each JSON
+document at such an address, a live page's poll document, to `index.json`), and
 deploy/nginx.conf sends that file, when it exists, to plain GET/HEAD requests
 without a query string, a session cookie or credentials; everything else
 reaches the app. The scheme is part of the name because the two differ behind
@@ -21,8 +22,15 @@ entry would stop being fresh:
   `fresh_seconds`, which bounds changes that purge nothing (a photo edited in
   the image library) exactly as the page cache itself does.
 
-The folder must be on the machine that runs nginx, shared with every app
-process that purges (one machine, or a shared volume).
+The folder is on the machine that runs nginx, and nothing is shared between
+machines: each app machine keeps its own files for its own nginx. A purge
+deletes the purging machine's files at once, and every process that keeps
+files hears the purge notice (broadcast.py) and deletes its machine's files
+for those paths (`notices`); while a process is not subscribed it may have
+missed one, so its machine's files all go whenever the subscription is
+(re)established or lost, and whenever a server process starts. A page
+another machine rendered is written here on its first hit (`restore`), so
+every front sends files again after a purge.
 """
 
 import contextlib
@@ -36,7 +44,9 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import keys
+from dateline.operations.background import PerProcess, start_daemon
+
+from . import broadcast, keys
 
 logger = logging.getLogger("dateline.caching")
 
@@ -46,6 +56,8 @@ STORABLE_PATH = re.compile(r"^/(?:[A-Za-z0-9_-]+/)*$")
 STORABLE_HOST = re.compile(r"^[a-z0-9.-]+$")
 SCHEMES = ("http", "https")
 FILE_NAME = "index.html"
+# By the response's media type; nginx sends each with the type of its extension.
+FILE_NAMES = {"text/html": FILE_NAME, "application/json": "index.json"}
 
 
 def root():
@@ -59,13 +71,19 @@ def _hostname(host):
     return name.lower()
 
 
-def file_for(folder, scheme, host, path):
+def file_for(folder, scheme, host, path, file_name=FILE_NAME):
     name = _hostname(host)
     if scheme not in SCHEMES or ".." in name:
         return None
     if not (STORABLE_HOST.match(name) and STORABLE_PATH.match(path)):
         return None
-    return folder / scheme / name / path.lstrip("/") / FILE_NAME
+    return folder / scheme / name / path.lstrip("/") / file_name
+
+
+def file_name_for(response):
+    """The file a response is kept as (by its media type), or None."""
+    media_type = response.get("Content-Type", "").split(";", 1)[0].strip()
+    return FILE_NAMES.get(media_type)
 
 
 def is_storable(request, response):
@@ -73,15 +91,15 @@ def is_storable(request, response):
         request.method == "GET"
         and response.status_code == 200
         and not request.META.get("QUERY_STRING")
-        and response.get("Content-Type", "").startswith("text/html")
+        and file_name_for(response) is not None
         and STORABLE_PATH.match(request.path) is not None
     )
 
 
-def write(cache, scheme, host, path, body, rendered_at):
+def write(cache, scheme, host, path, body, rendered_at, file_name=FILE_NAME):
     """Write a fresh page's file, unless a purge has marked its path since it was rendered."""
     folder = root()
-    target = file_for(folder, scheme, host, path) if folder else None
+    target = file_for(folder, scheme, host, path, file_name) if folder else None
     if target is None:
         return False
     if _purged_since(cache, path, rendered_at):
@@ -105,6 +123,15 @@ def write(cache, scheme, host, path, body, rendered_at):
     return True
 
 
+def restore(cache, scheme, host, path, body, rendered_at, file_name=FILE_NAME):
+    """Write a fresh page's file on a hit, if this machine has none (another one rendered it)."""
+    folder = root()
+    target = file_for(folder, scheme, host, path, file_name) if folder else None
+    if target is None or target.exists():
+        return False
+    return write(cache, scheme, host, path, body, rendered_at, file_name)
+
+
 def _purged_since(cache, path, rendered_at):
     markers = cache.get_many([keys.path_marker(path), keys.SITE_MARKER])
     return max(markers.values(), default=0) >= rendered_at
@@ -124,9 +151,10 @@ def remove(paths):
         return
     for scheme, host_folder in list(_host_folders(folder)):
         for path in paths:
-            target = file_for(folder, scheme, host_folder.name, path)
-            if target is not None:
-                _unlink(target)
+            for file_name in FILE_NAMES.values():
+                target = file_for(folder, scheme, host_folder.name, path, file_name)
+                if target is not None:
+                    _unlink(target)
 
 
 def remove_all():
@@ -168,29 +196,72 @@ class Sweeper:
     """One thread per process deleting files as they stop being fresh."""
 
     def __init__(self):
-        self._pid = None
-        self._lock = threading.Lock()
+        self.max_age = None
+        self._thread = PerProcess(self._start)
 
     def ensure_started(self, max_age):
-        if self._pid == os.getpid():
-            return
-        with self._lock:
-            if self._pid == os.getpid():
-                return
-            interval = max(1.0, min(max_age / 10, 30.0))
-            thread = threading.Thread(
-                target=self._run, args=(max_age, interval), name="dateline-page-files", daemon=True
-            )
-            thread.start()
-            self._pid = os.getpid()
+        self.max_age = max_age
+        self._thread.ensure_started()
 
-    def _run(self, max_age, interval):
+    def _start(self):
+        start_daemon("dateline-page-files", self._run)
+
+    def _run(self):
         while True:
-            time.sleep(interval)
+            time.sleep(max(1.0, min(self.max_age / 10, 30.0)))
             try:
-                sweep(max_age)
+                sweep(self.max_age)
             except Exception:  # keep sweeping whatever one pass met
                 logger.exception("page files sweep failed")
 
 
 sweeper = Sweeper()
+
+
+class PurgeNotices:
+    """Deletes this machine's files for the purges other machines announce.
+
+    Every process that keeps files subscribes (deleting twice is harmless),
+    so a machine hears notices as long as one of its processes does. While a
+    process is not subscribed it may miss a notice: on every (re)subscription
+    and loss its machine's files all go, and pages are written again as they
+    are served.
+    """
+
+    def __init__(self, listener=None):
+        self.listener = listener
+        self._subscribed = PerProcess(self._subscribe)
+
+    def ensure_started(self):
+        self._subscribed.ensure_started()
+
+    def _subscribe(self):
+        if self.listener is None:
+            self.listener = broadcast.process_listener()
+        self.listener.on(broadcast.PURGES, self._heard)
+        self.listener.on_reset(remove_all)
+        self.listener.ensure_started()
+
+    def _heard(self, data):
+        paths = broadcast.paths_in(data)
+        if broadcast.EVERY_PATH in paths:
+            remove_all()
+        else:
+            remove(paths)
+
+
+notices = PurgeNotices()
+
+
+def server_process_started():
+    """Called as each server process starts (dateline/wsgi.py), before it serves.
+
+    The files on this machine were written by processes that may have missed
+    purges while none was listening (the machine crashed, the app was down), and
+    nginx sends them without asking the app: they all go, and this process
+    listens for purges from now on rather than from its first cache miss.
+    """
+    if root() is None:
+        return
+    remove_all()
+    notices.ensure_started()

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from dateline.operations.redis import client_for
 from dateline.operations.requestlog import REQUEST_ID_HEADER, log_request, request_id_for
 
 from . import broadcast, keys
-from .middleware import cache_backend
 from .policy import PageCachePolicy
 
 # Headers made for one response only; the rest are the same for every reader.
@@ -115,12 +115,16 @@ _UNCONFIGURED = object()
 
 
 class HotPageApplication:
-    """WSGI middleware in front of Django's handler (see dateline/wsgi.py)."""
+    """WSGI middleware in front of Django's handler (see dateline/wsgi.py).
 
-    def __init__(self, application):
+    It hears purge notices through `listener`: this process's one notice
+    listener unless another is given (tests stand in for several processes).
+    """
+
+    def __init__(self, application, listener=None):
         self.application = application
+        self.listener = listener
         self._configured_for = _UNCONFIGURED
-        self.listener = None
         self._configure_lock = threading.Lock()
 
     def _configure(self):
@@ -129,23 +133,25 @@ class HotPageApplication:
         with self._configure_lock:
             if self._configured_for is getattr(settings, "DATELINE_PAGE_CACHE", None):
                 return
-            if self.listener is not None:
-                self.listener.stop()
             self._configure_from_settings()
 
     def _configure_from_settings(self):
         policy = PageCachePolicy.from_settings()
-        client = broadcast.redis_client(cache_backend())
-        self.enabled = policy.enabled and policy.hot_seconds > 0 and client is not None
+        self.enabled = policy.enabled and policy.hot_seconds > 0 and client_for() is not None
         self.policy = policy
         self.session_cookie = settings.SESSION_COOKIE_NAME + "="
         self.pages = HotPages(policy.hot_entries, policy.hot_bytes)
-        self.listener = broadcast.PurgeListener(
-            lambda: broadcast.redis_client(cache_backend()),
-            on_purge=self.pages.purge,
-            on_reset=self.pages.reset,
-        )
+        if self.listener is None:
+            self.listener = broadcast.process_listener()
+        self.listener.on(broadcast.PURGES, self._purge)
+        self.listener.on_reset(self._reset)
         self._configured_for = getattr(settings, "DATELINE_PAGE_CACHE", None)
+
+    def _purge(self, data):
+        self.pages.purge(broadcast.paths_in(data))
+
+    def _reset(self):
+        self.pages.reset()
 
     def __call__(self, environ, start_response):
         if self._configured_for is not getattr(settings, "DATELINE_PAGE_CACHE", None):

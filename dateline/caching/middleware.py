@@ -5,25 +5,45 @@ served without touching sessions or the database. Entries are never deleted
 by a purge: a purge marks their path as changed, the next request re-renders
 it while everyone else keeps getting the previous copy, so a hot page that
 changes under load is rendered once, not once per waiting reader.
+
+With `refresh_in_background`, when the copy is only past its freshness or
+made by the previous release, not even that one reader waits: it gets the
+copy too, and the render runs beside the requests (refresh.py). A purged
+page is still rendered by the request that takes the lock (a purge may be a
+removal), and the worker renders purged pages before readers ask
+(warming.py); its requests carry WARM_REQUEST and always render in the request.
 """
 
 import hashlib
+import io
 import logging
 import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import files, keys
+from dateline.operations import replicas
+
+from . import files, fragments, keys, memo, render_pool, warm_queue
 from .policy import PageCachePolicy
+from .refresh import refresher
 
 logger = logging.getLogger("dateline.caching")
 
 # Headers that belong to one response only, never to a stored copy.
 UNSHARED_HEADERS = {"set-cookie", "vary", "date", "age", "x-cache", "x-accel-expires"}
+# The WSGI environ key (never an HTTP header) that marks the worker's warming
+# requests (warming.py).
+WARM_REQUEST = "dateline.page_cache.warm"
 
 
 class CachedPage:
@@ -51,7 +71,8 @@ class CachedPage:
 
 
 def cache_backend():
-    return caches[getattr(settings, "DATELINE_PAGE_CACHE_ALIAS", "default")]
+    """The shared cache the pages live in: Redis in production."""
+    return caches["default"]
 
 
 class AnonymousPageCacheMiddleware:
@@ -60,12 +81,25 @@ class AnonymousPageCacheMiddleware:
         self.policy = PageCachePolicy.from_settings()
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.page_files = self.policy.enabled and files.root() is not None
-        if self.page_files:
+        self.previous_release = None
+        new_release = True
+        if self.policy.enabled:
+            self.previous_release, new_release = warm_queue.note_release(keys.release())
+        if self.page_files and new_release:
             # Files written by the previous release's templates must not be
-            # sent by nginx after a deploy (the cache keys change the same way).
+            # sent by nginx after a deploy (the cache keys change the same way);
+            # a process of the same release starting again keeps them.
             files.remove_all()
+        if not self.policy.refresh_in_background:
+            self.previous_release = None
 
     def __call__(self, request):
+        if self.policy.is_private(request):
+            # One reader's own view of a page: never stored, here or downstream.
+            response = self.get_response(request)
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+            return response
         if not (self.policy.enabled and self._is_anonymous_read(request)):
             response = self.get_response(request)
             if self.session_cookie in request.COOKIES:
@@ -76,6 +110,7 @@ class AnonymousPageCacheMiddleware:
 
         if self.page_files:
             files.sweeper.ensure_started(self.policy.fresh_seconds)
+            files.notices.ensure_started()
         cache = cache_backend()
         host = request.get_host()
         entry_key = keys.entry_key(request.scheme, host, request.path, self._query(request))
@@ -84,8 +119,15 @@ class AnonymousPageCacheMiddleware:
         entry = found.get(entry_key)
         now = time.time()
 
+        warming = request.META.get(WARM_REQUEST, False)
+        fresh = entry is not None and self._is_fresh(entry, found, marker_key, now)
+        if entry is None and not warming:
+            # A new release's copy not made yet: the previous release's will
+            # do while it renders (never as fresh), if no change has reached
+            # its page since.
+            entry = self._previous_release_entry(request, cache, found, marker_key)
         if entry is not None:
-            if self._is_fresh(entry, found, marker_key, now):
+            if fresh:
                 return self._respond(request, entry, "HIT")
             if not cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
                 return self._respond(request, entry, "STALE")
@@ -97,8 +139,24 @@ class AnonymousPageCacheMiddleware:
             if latest is not None and self._is_fresh(latest, found, marker_key, time.time()):
                 cache.delete(keys.lock_key(entry_key))
                 return self._respond(request, latest, "HIT")
+            # A purge may be a removal (unpublished, made private, taken down):
+            # its page is rendered in this request, never left showing the old
+            # copy to a reader who asked after it. A copy past its freshness, or
+            # the previous release's, has nothing readers must stop seeing.
+            purged = (latest or entry).rendered_at <= max(
+                found.get(marker_key, 0), found.get(keys.SITE_MARKER, 0)
+            )
+            if not (warming or purged) and self._render_in_background(request, cache, entry_key):
+                return self._respond(request, latest or entry, "STALE")
             return self._render(request, cache, entry_key, locked=True)
 
+        if (
+            not warming  # the worker renders its own: no nginx stands in front of it
+            and self._hands_cold_renders_over(request)
+            and not cache.get(keys.lock_key(entry_key))
+        ):
+            # Nobody is rendering it yet: the render pool will (render_pool.py).
+            return render_pool.hand_over(self.policy.render_pool)
         if cache.add(keys.lock_key(entry_key), 1, self.policy.render_lock_seconds):
             return self._render(request, cache, entry_key, locked=True)
         # Someone else is rendering this page for the first time: wait for it,
@@ -114,6 +172,34 @@ class AnonymousPageCacheMiddleware:
                 break
             time.sleep(0.05)
         return self._render(request, cache, entry_key, locked=False)
+
+    def _hands_cold_renders_over(self, request):
+        return bool(self.policy.render_pool) and not render_pool.is_from_pool(request)
+
+    def _previous_release_entry(self, request, cache, found, marker_key):
+        if self.previous_release is None:
+            return None
+        key = keys.entry_key(
+            request.scheme,
+            request.get_host(),
+            request.path,
+            self._query(request),
+            release_name=self.previous_release,
+        )
+        entry = cache.get(key)
+        purged_at = max(found.get(marker_key, 0), found.get(keys.SITE_MARKER, 0))
+        if entry is None or entry.rendered_at <= purged_at:
+            return None
+        return entry
+
+    def _render_in_background(self, request, cache, entry_key):
+        """Hand this page's render (its lock held) to the refresher; False if it cannot."""
+        if not self.policy.refresh_in_background:
+            return False
+        environ = dict(request.environ)
+        environ["wsgi.input"] = io.BytesIO()
+        copy = WSGIRequest(environ)
+        return refresher.submit(lambda: self._render(copy, cache, entry_key, locked=True))
 
     def _is_fresh(self, entry, found, marker_key, now):
         purged_at = max(found.get(marker_key, 0), found.get(keys.SITE_MARKER, 0))
@@ -139,15 +225,35 @@ class AnonymousPageCacheMiddleware:
         # The render's start time is what counts: a purge that lands while
         # this render runs must still mark its result as out of date.
         started = time.time()
+        memo_changes = memo.changes_seen()
+        if replicas.enabled():
+            # A replica that has not replayed this path's last purge renders it as
+            # it was before: such a render reads the primary (operations/replicas.py).
+            purged = cache.get_many([keys.path_lsn(request.path), keys.SITE_LSN])
+            replicas.require_lsn(max(purged.values(), default=None))
         try:
             response = self.get_response(request)
-            if self._is_storable(request, response):
+            # A page made of stored fragments is as old as its oldest one
+            # (fragments.py): dated so, it is never kept past `fresh_seconds`
+            # of its content's age, nor across a purge since then.
+            started = min(started, getattr(request, fragments.CONTENT_SINCE, None) or started)
+            # A memo this render read may have changed before its notice
+            # arrived here (memo.py): such a render is served, not stored.
+            if self._is_storable(request, response) and memo.changes_seen() == memo_changes:
                 entry = CachedPage(response, started)
                 cache.set(entry_key, entry, self.policy.entry_lifetime)
                 logger.info("rendered %s", request.path)
+                if not request.META.get(WARM_REQUEST):
+                    warm_queue.note_read(request.scheme, request.get_host(), request.path)
                 if self.page_files and files.is_storable(request, response):
                     files.write(
-                        cache, request.scheme, request.get_host(), request.path, entry.body, started
+                        cache,
+                        request.scheme,
+                        request.get_host(),
+                        request.path,
+                        entry.body,
+                        started,
+                        files.file_name_for(response),
                     )
                 self._decorate(response, entry, "MISS")
             return response
@@ -172,6 +278,18 @@ class AnonymousPageCacheMiddleware:
         for name, value in entry.headers:
             response.headers[name] = value
         self._decorate(response, entry, outcome)
+        if outcome == "HIT" and self.page_files and files.is_storable(request, response):
+            # Rendered on another machine (or before this machine's files were
+            # purged): this machine's nginx sends it as a file from now on.
+            files.restore(
+                cache_backend(),
+                request.scheme,
+                request.get_host(),
+                request.path,
+                entry.body,
+                entry.rendered_at,
+                files.file_name_for(response),
+            )
         if entry.status == 200:
             conditional = get_conditional_response(
                 request,
@@ -187,8 +305,6 @@ class AnonymousPageCacheMiddleware:
     def _decorate(self, response, entry, outcome):
         if not response.has_header("Cache-Control"):
             response.headers["Cache-Control"] = self.policy.cache_control()
-        # nginx's own instruction (deploy/nginx.conf); it never reaches readers.
-        response.headers["X-Accel-Expires"] = str(self.policy.shared_max_age)
         response.headers["X-Cache"] = outcome
         response.headers["Age"] = str(max(0, int(time.time() - entry.rendered_at)))
         if entry.status == 200:

@@ -9,6 +9,13 @@ from dataclasses import dataclass, field, fields
 
 from django.conf import settings
 
+_private_query_params = set()
+
+
+def register_private_query_param(name):
+    """A query parameter whose pages belong to one reader (see `private_query_params`)."""
+    _private_query_params.add(name)
+
 
 @dataclass(frozen=True)
 class PageCachePolicy:
@@ -34,7 +41,29 @@ class PageCachePolicy:
     hot_seconds: int = 30
     hot_entries: int = 256
     hot_bytes: int = 32 * 1024 * 1024
+    # Behind deploy/nginx.conf: the internal location that sends a page's
+    # first render to the render pool (render_pool.py); empty: render here.
+    render_pool: str = ""
+    # A reader who finds a copy past its freshness gets it at once while the
+    # new one renders beside the requests (refresh.py), instead of rendering
+    # it in the reader's request; a new release's pages stand in its previous
+    # release's copies meanwhile. Purged copies are not served so (a purge
+    # may be a removal). Production turns it on (settings.py).
+    refresh_in_background: bool = False
+    # The worker renders the paths a change purged before readers ask for
+    # them, and after a deploy this many of the most read and most recent
+    # pages (warming.py). Production turns it on.
+    warm: bool = False
+    warm_after_deploy: int = 500
+    # Rendered fragments of pages (an article, its metadata, its comments),
+    # kept by revision, release and the versions they show (fragments.py);
+    # used by the renders this cache misses, and by editors' never.
+    fragments: bool = True
     bypass_path_prefixes: tuple = field(default_factory=tuple)
+    # Query parameters that make a page one reader's own (the comment they
+    # just posted, still held for moderation): such a page is never stored
+    # and is marked private. Features add theirs (register_private_query_param).
+    private_query_params: tuple = field(default_factory=tuple)
 
     @classmethod
     def from_settings(cls):
@@ -45,11 +74,17 @@ class PageCachePolicy:
             raise ValueError(
                 f"Unknown DATELINE_PAGE_CACHE options {sorted(unknown)}; known: {sorted(known)}"
             )
+        options["private_query_params"] = tuple(
+            sorted(_private_query_params | set(options.get("private_query_params", ())))
+        )
         options.setdefault(
             "bypass_path_prefixes",
             ("/" + settings.DATELINE_ADMIN_PATH, settings.STATIC_URL, settings.MEDIA_URL),
         )
         return cls(**options)
+
+    def is_private(self, request):
+        return any(name in request.GET for name in self.private_query_params)
 
     def is_ignored_param(self, name):
         return any(

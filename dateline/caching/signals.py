@@ -3,9 +3,11 @@
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
+from . import fragments
 from .purge import purge_page, purge_paths, purge_site
 
 
@@ -63,3 +65,26 @@ def purge_on_privacy_change(sender, **kwargs):
     # so must everything below it and every listing that shows it; privacy
     # changes are rare, so the whole site is purged.
     _after_commit(purge_site)
+
+
+def _image_changed(sender, instance, created=False, **kwargs):
+    # An image saved (a new file, a new focal point) purges no page, but every
+    # fragment showing it must show its new renditions (caching/fragments.py).
+    _after_commit(fragments.change_image, instance.pk)
+
+
+def _rendition_changed(sender, instance, created=False, **kwargs):
+    # Wagtail deletes an image's renditions when its file or focal point
+    # changes; a new size made for a render changes nothing already shown.
+    if not created:
+        _after_commit(fragments.change_image, instance.image_id)
+
+
+IMAGE_MODEL = get_image_model()
+for _signal in (post_save, post_delete):
+    _signal.connect(_image_changed, sender=IMAGE_MODEL, dispatch_uid=f"fragments-image-{_signal}")
+    _signal.connect(
+        _rendition_changed,
+        sender=IMAGE_MODEL.get_rendition_model(),
+        dispatch_uid=f"fragments-rendition-{_signal}",
+    )

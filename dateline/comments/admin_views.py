@@ -5,9 +5,11 @@ import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from wagtail.admin.filters import WagtailFilterSet
@@ -28,6 +30,7 @@ REASON_CHOICES = [
     ("links", "Too many links"),
     ("disallowed words", "Disallowed words"),
     ("Spam score", "Spam score"),
+    ("Nothing showed a person took their time", "No proof of time taken (no JavaScript)"),
     ("waits for a moderator", "Pre-moderated"),
 ]
 
@@ -72,6 +75,30 @@ def matching_comments(params):
     return search_comments(queryset, params.get("q", "").strip())
 
 
+class CommentColumn(Column):
+    """The whole comment, as readers would see it, who wrote it and on what, and
+    the decisions a moderator takes in one click: Approve and Mark as spam (each
+    a POST with Django's CSRF token), or More… for everything about it."""
+
+    cell_template_name = "comments/admin/comment_cell.html"
+    ONE_CLICK = ("approve", "spam")
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        request = parent_context.get("request")
+        context["csrf_token"] = get_token(request)
+        context["next"] = request.get_full_path()
+        context["moderate_url"] = reverse(
+            Comment.snippet_viewset.get_url_name("moderate"), args=[instance.pk]
+        )
+        context["decisions"] = [
+            (key, actions.BUTTON_LABELS[key])
+            for key in self.ONE_CLICK
+            if actions.ACTIONS[key][0] != instance.status
+        ]
+        return context
+
+
 class CommentIndexView(IndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("article")
@@ -104,16 +131,33 @@ class CommentViewSet(SnippetViewSet):
     list_per_page = 50
     ordering = ["-created_at", "-pk"]
     list_display = [
-        "__str__",
-        Column("article", label="Article"),
+        CommentColumn("body", label="Comment"),
         Column("status", label="Status", accessor="get_status_display"),
         Column("held_reason_text", label="Why held"),
-        Column("spam_score", label="Spam score"),
         DateColumn("created_at", label="Posted"),
     ]
     # Moderators may correct a comment's text; its status changes only through
     # the moderation actions, which are logged and train the spam filter.
     panels = [FieldPanel("name"), FieldPanel("website"), FieldPanel("body")]
+
+    @cached_property
+    def menu_item_class(self):
+        """The menu's "Comments" carries the number waiting for a moderator, as a badge."""
+        base = super().menu_item_class
+
+        class PendingCountMenuItem(base):
+            def render_component(self, request):
+                component = super().render_component(request)
+                pending = Comment.objects.filter(status=Status.PENDING).count()
+                if pending:
+                    component.attrs = {
+                        **component.attrs,
+                        "data-pending-count": f"{pending:,}",
+                        "aria-label": f"Comments, {pending:,} awaiting moderation",
+                    }
+                return component
+
+        return PendingCountMenuItem
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -149,11 +193,12 @@ class CommentViewSet(SnippetViewSet):
                     "comment": comment,
                     "next": next_url,
                     "decisions": [
-                        (key, label)
-                        for key, (status, _, label) in actions.ACTIONS.items()
-                        if status != comment.status
+                        (key, actions.BUTTON_LABELS[key])
+                        for key, (status, _, _) in actions.ACTIONS.items()
+                        if status != comment.status and (key != "not_spam" or comment.held_as_spam)
                     ],
                     "edit_url": reverse(viewset.get_url_name("edit"), args=[comment.pk]),
+                    "history_url": reverse(viewset.get_url_name("history"), args=[comment.pk]),
                 },
             )
 

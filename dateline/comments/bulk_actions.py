@@ -1,4 +1,4 @@
-"""Bulk approve / spam / trash from the moderation queue.
+"""Bulk approve / not spam / spam / trash from the moderation queue.
 
 These never load the selected comments as objects: the ids (or, for "select
 all", the queue's current filters) become one UPDATE per batch in actions.py.
@@ -72,8 +72,16 @@ class ApproveBulkAction(CommentBulkAction):
     decision = "approve"
 
 
+class NotSpamBulkAction(CommentBulkAction):
+    display_name = "Not spam"
+    action_type = "not_spam_comments"
+    aria_label = "Approve the selected comments and teach the spam filter they are not spam"
+    decision = "not_spam"
+    action_priority = 13
+
+
 class SpamBulkAction(CommentBulkAction):
-    display_name = "Spam"
+    display_name = "Mark as spam"
     action_type = "spam_comments"
     aria_label = "Mark the selected comments as spam"
     decision = "spam"
@@ -81,7 +89,7 @@ class SpamBulkAction(CommentBulkAction):
 
 
 class TrashBulkAction(CommentBulkAction):
-    display_name = "Trash"
+    display_name = "Move to trash"
     action_type = "trash_comments"
     aria_label = "Move the selected comments to the trash"
     decision = "trash"

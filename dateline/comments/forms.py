@@ -1,9 +1,15 @@
 import unicodedata
 
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 
-from .text import clean_body, clean_name
+from .text import (
+    WEBSITE_REFUSED,
+    WEBSITE_UNSAFE_CHARACTERS,
+    clean_body,
+    clean_name,
+    has_visible_letter,
+)
 
 # Limits are shown on the form and enforced, never silently truncated.
 COMMENT_MAX_LENGTH = 5000
@@ -14,13 +20,38 @@ HONEYPOT_FIELD = "homepage_confirm"
 PARENT_GONE = "The comment you replied to is not available any more."
 
 
+class CommentTextField(forms.CharField):
+    """Browsers send each line break as two characters (CR LF); the limit counts
+    it as the one the reader sees, so text that fits in the form is accepted."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class WebsiteField(forms.URLField):
+    # In place of URLField's own validator (which would say "Enter a valid URL."
+    # a second time): http(s) only, and the rule that decides whether the page
+    # shows the address (text.safe_website), so what is accepted is shown.
+    default_validators = [
+        URLValidator(schemes=["http", "https"]),
+        RegexValidator(
+            WEBSITE_UNSAFE_CHARACTERS,
+            message=WEBSITE_REFUSED,
+            code="unshowable",
+            inverse_match=True,
+        ),
+    ]
+
+
 class CommentForm(forms.Form):
     """The reader's "Leave a Reply" form, in the fields and order of a classic news site."""
 
-    comment = forms.CharField(
+    comment = CommentTextField(
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 8}),
+        # comments.js counts down to the limit (not maxlength, which cuts pasted text).
+        widget=forms.Textarea(attrs={"rows": 8, "data-max-length": COMMENT_MAX_LENGTH}),
         help_text=f"Plain text, up to {COMMENT_MAX_LENGTH:,} characters. Links become clickable.",
     )
     name = forms.CharField(
@@ -33,12 +64,11 @@ class CommentForm(forms.Form):
         max_length=EMAIL_MAX_LENGTH,
         help_text="Never shown to anyone. Up to 254 characters.",
     )
-    website = forms.URLField(
+    website = WebsiteField(
         label="Website",
         max_length=URL_MAX_LENGTH,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
         help_text="Optional; an http or https address.",
     )
     remember = forms.BooleanField(
@@ -77,13 +107,23 @@ class CommentForm(forms.Form):
             if name in self.autocomplete:
                 field.widget.attrs["autocomplete"] = self.autocomplete[name]
 
+    def full_clean(self):
+        super().full_clean()
+        # Two checks can find the same fault; the reader is told once.
+        for errors in (self._errors or {}).values():
+            unique = list(dict.fromkeys(errors))
+            if len(unique) < len(errors):
+                errors[:] = unique
+
     def visible_reader_fields(self):
         return [self[name] for name in self.reader_fields]
 
     def clean_name(self):
         name = clean_name(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError("Please enter a name made of visible characters.")
+        if not has_visible_letter(name):
+            raise forms.ValidationError(
+                "Please enter a name with at least one visible letter or digit."
+            )
         return name
 
     def clean_comment(self):

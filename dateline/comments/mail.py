@@ -1,4 +1,10 @@
-"""Mail to readers and moderators. Nothing a reader typed goes into a header."""
+"""Mail to readers and moderators. Nothing a reader typed goes into a header.
+
+Links in mail use the site's own address: BASE_URL when the operator set it,
+else the address of the request that caused the mail (the one the reader was
+using), else the Wagtail Site of the article (its hostname and port, https
+with SECURE_HTTPS). Never a development default such as 127.0.0.1:8000.
+"""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -10,8 +16,36 @@ from django.urls import reverse
 from .tokens import data_request_token, verification_token
 
 
-def absolute(path):
-    return (settings.BASE_URL or settings.WAGTAILADMIN_BASE_URL).rstrip("/") + path
+def request_root(request):
+    """The address a request was made to ("https://news.example.org"), for the
+    mail it causes; the host is one ALLOWED_HOSTS accepts."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def site_root(site):
+    scheme = "https" if settings.SECURE_HTTPS else "http"
+    # Behind a TLS proxy a Site often keeps port 80: the public port is then the default.
+    default_ports = {80, 443} if settings.SECURE_HTTPS else {80}
+    port = "" if site.port in default_ports else f":{site.port}"
+    return f"{scheme}://{site.hostname}{port}"
+
+
+def root_for(page=None, root=None):
+    if settings.BASE_URL:
+        return settings.BASE_URL.rstrip("/")
+    if root:
+        return root
+    from wagtail.models import Site
+
+    site = page.get_site() if page is not None else None
+    site = site or Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    if site is None:
+        return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return site_root(site)
+
+
+def absolute(path, page=None, root=None):
+    return root_for(page, root) + path
 
 
 def _send(subject, template, context, to):
@@ -19,8 +53,10 @@ def _send(subject, template, context, to):
     EmailMessage(subject=subject, body=body, to=to).send()
 
 
-def send_verification(comment):
-    link = absolute(reverse("comments:verify", args=[verification_token(comment)]))
+def send_verification(comment, root=None):
+    link = absolute(
+        reverse("comments:verify", args=[verification_token(comment)]), comment.article, root
+    )
     _send(
         f"Confirm your comment on {settings.WAGTAIL_SITE_NAME}",
         "comments/mail/verify.txt",
@@ -48,14 +84,14 @@ def moderator_addresses(comment):
     return sorted(emails)
 
 
-def send_moderator_notice(comment):
+def send_moderator_notice(comment, root=None):
     recipients = moderator_addresses(comment)
     if not recipients:
         return
     from .models import Comment
 
     index = Comment.snippet_viewset.get_url_name("list")
-    queue = absolute(reverse(index) + "?status=pending")
+    queue = absolute(reverse(index) + "?status=pending", comment.article, root)
     _send(
         f"New comment awaiting moderation on {settings.WAGTAIL_SITE_NAME}",
         "comments/mail/moderator_notice.txt",
@@ -64,8 +100,8 @@ def send_moderator_notice(comment):
     )
 
 
-def send_data_request_link(email):
-    link = absolute(reverse("comments:my_data", args=[data_request_token(email)]))
+def send_data_request_link(email, root=None):
+    link = absolute(reverse("comments:my_data", args=[data_request_token(email)]), root=root)
     _send(
         f"Your comments on {settings.WAGTAIL_SITE_NAME}",
         "comments/mail/data_request.txt",
@@ -91,7 +127,7 @@ def send_moderator_digest():
         for address in moderator_addresses(comment):
             by_recipient.setdefault(address, []).append(comment)
     index = Comment.snippet_viewset.get_url_name("list")
-    queue = absolute(reverse(index) + "?status=pending")
+    queue = absolute(reverse(index) + "?status=pending", comments[0].article)
     for address, listed in by_recipient.items():
         _send(
             f"{len(listed)} comments awaiting moderation on {settings.WAGTAIL_SITE_NAME}",

@@ -6,6 +6,8 @@ from django.utils import timezone
 # Replies nest at most this deep (a top-level comment is depth 0). A reply to a
 # comment already at the deepest level is placed beside it, under the same parent.
 MAX_DEPTH = 3
+# How the spam-score rule's held reason begins (moderation.SpamScore).
+SPAM_SCORE_REASON = "Spam score"
 
 
 class Status(models.TextChoices):
@@ -85,6 +87,13 @@ class Comment(models.Model):
     def anchor(self):
         return f"comment-{self.pk}"
 
+    @property
+    def held_as_spam(self):
+        """Marked spam, or held for its spam score: where "Not spam" means something."""
+        return self.status == Status.SPAM or any(
+            reason.startswith(SPAM_SCORE_REASON) for reason in self.held_reason_list
+        )
+
 
 class TrustedCommenter(models.Model):
     """An address that proved it is the reader's (by a link sent to it) and had a
@@ -128,7 +137,11 @@ class CommentPolicyOverride(models.Model):
         null=True, blank=True, help_text="Close comments this many days after publication."
     )
     disallowed_words = models.TextField(
-        blank=True, help_text="One word or phrase per line; matched in every field."
+        blank=True,
+        help_text=(
+            "One word or phrase per line; matched in every field. Replaces the site's "
+            "list (by default the shipped spam words); leave empty to inherit it."
+        ),
     )
     disallowed_action = models.CharField(
         max_length=10,
@@ -176,6 +189,8 @@ class SpamTrainingState(models.Model):
 
     spam_documents = models.PositiveIntegerField(default=0)
     ham_documents = models.PositiveIntegerField(default=0)
+    # Which version of the seed comments (spam.SEED_VERSION) has been learnt.
+    seed_version = models.PositiveSmallIntegerField(default=0)
 
     def __str__(self):
         return f"Spam filter: {self.spam_documents} spam, {self.ham_documents} ham"

@@ -7,16 +7,18 @@ on the front page, a section or an article changes any field for everything
 below it, the nearest page winning.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
 from . import overrides
-from .models import Status
+from .models import SPAM_SCORE_REASON, Status
 from .text import count_links
 
 HOLD, REJECT = "hold", "reject"
@@ -33,6 +35,25 @@ class CommentPolicy:
     disallowed_action: str = HOLD
     # Hold when the local classifier thinks a comment is at least this likely spam.
     spam_hold_score: float = 0.9
+    # Hold a comment sent without the form token's proof of time taken (no
+    # JavaScript, a token younger than COMMENTS_MIN_SECONDS_TO_SUBMIT, expired or
+    # forged) instead of sending the reader round to press again. A commenter
+    # whose browser holds the confirmed-address cookie is not held for this.
+    hold_unproven: bool = True
+    # Names no reader may post under, nor anything that looks like them (names.py):
+    # the site's roles. The site's name and its staff's names are added to these.
+    reserved_names: tuple[str, ...] = (
+        "admin",
+        "administrator",
+        "moderator",
+        "mod",
+        "editor",
+        "editors",
+        "editor in chief",
+        "staff",
+        "webmaster",
+        "newsroom",
+    )
 
     def closed_reason(self, article, now=None):
         """Why readers can no longer comment on `article`, or "" if they can."""
@@ -49,13 +70,29 @@ class CommentPolicy:
         return ""
 
 
+DEFAULT_WORDS_FILE = Path(__file__).parent / "data" / "disallowed_words.txt"
+
+
+@functools.cache
+def default_disallowed_words():
+    """The shipped list: plain spam words that hold a comment on a new install."""
+    lines = DEFAULT_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def site_default_policy():
     configured = getattr(settings, "COMMENTS_POLICY", {}) or {}
     known = {f.name for f in fields(CommentPolicy)}
     values = {k: v for k, v in configured.items() if k in known}
-    if "disallowed_words" in values:
-        values["disallowed_words"] = tuple(values["disallowed_words"])
-    return CommentPolicy(**values)
+    # Unset (no COMMENTS_DISALLOWED_WORDS): the shipped list; set, even empty, it replaces it.
+    values["disallowed_words"] = tuple(
+        values["disallowed_words"]
+        if values.get("disallowed_words") is not None
+        else default_disallowed_words()
+    )
+    if values.get("reserved_names") is not None:
+        values["reserved_names"] = tuple(values["reserved_names"])
+    return CommentPolicy(**{k: v for k, v in values.items() if v is not None})
 
 
 def policy_for(article, fresh=False):
@@ -80,6 +117,8 @@ class Submission:
     website: str
     body: str
     commenter_trusted: bool = False
+    # Why the form token did not prove a person took their time ("" if it did).
+    unproven: str = ""
     spam_score: float | None = None
     spam_reason: str = ""
 
@@ -135,6 +174,15 @@ class FirstTimeCommenter:
             )
 
 
+class UnprovenForm:
+    def __call__(self, policy, submission, verdict):
+        if policy.hold_unproven and submission.unproven and not submission.commenter_trusted:
+            verdict.reasons.append(
+                f"Nothing showed a person took their time ({submission.unproven}): "
+                "a moderator checks it is not a bot."
+            )
+
+
 class LinkCount:
     def __call__(self, policy, submission, verdict):
         links = count_links(submission.body)
@@ -149,14 +197,22 @@ class SpamScore:
         score = submission.spam_score
         if score is not None and score >= policy.spam_hold_score:
             verdict.reasons.append(
-                f"Spam score {score:.2f}: {submission.spam_reason or 'looks like past spam'}"
+                f"{SPAM_SCORE_REASON} {score:.2f}: "
+                f"{submission.spam_reason or 'looks like past spam'}"
             )
 
 
 class Moderator:
     """Runs each rule in turn; any reason holds the comment, any rejection refuses it."""
 
-    rules = (DisallowedWords(), PremoderateAll(), FirstTimeCommenter(), LinkCount(), SpamScore())
+    rules = (
+        DisallowedWords(),
+        PremoderateAll(),
+        FirstTimeCommenter(),
+        UnprovenForm(),
+        LinkCount(),
+        SpamScore(),
+    )
 
     def __init__(self, policy):
         self.policy = policy

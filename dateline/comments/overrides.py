@@ -3,24 +3,17 @@
 Every article page says whether comments are open, which depends on the
 overrides on the article, its section and the front page. Those change only
 when an editor saves or deletes one (or moves a page that has one), so each
-process keeps all of them by page path and loads them again when that
-happens: at once in the process that made the change, on the next page in
-the others (the change moves a stamp in the shared cache), and after
-RELOAD_SECONDS whatever happens (the stamp cannot be read while the cache is
-down). Posting a comment reads the database itself, so a closure applies to
-the very next post.
+process keeps all of them by page path in a memo (dateline/caching/memo.py)
+that every process loads again after such a change (signals.py). Posting a
+comment reads the database itself, so a closure applies to the very next post.
 """
 
-import threading
-import time
-
-from django.core.cache import cache
+from django.conf import settings
 from django.db.models import F
 
-from .models import CommentPolicyOverride
+from dateline.caching.memo import ProcessMemo
 
-STAMP_KEY = "comments:policy-overrides-stamp"
-RELOAD_SECONDS = 10
+from .models import CommentPolicyOverride
 
 
 def override_values(override):
@@ -44,7 +37,7 @@ def override_values(override):
     return values
 
 
-def _load(paths=None):
+def load_overrides(paths=None):
     """{page path: values} for every override, or only for the pages at `paths`."""
     overrides = CommentPolicyOverride.objects.annotate(page_path=F("page__path"))
     if paths is not None:
@@ -52,36 +45,15 @@ def _load(paths=None):
     return {override.page_path: override_values(override) for override in overrides}
 
 
-class RememberedOverrides:
-    def __init__(self):
-        self._loaded = None  # (stamp, reload after, {path: values})
-        self._lock = threading.Lock()
-
-    def by_path(self):
-        # The stamp is read before the rows: a change committed in between
-        # moves it again, and the next page loads them afresh.
-        stamp = cache.get(STAMP_KEY)
-        loaded = self._loaded
-        if loaded is None or loaded[0] != stamp or loaded[1] <= time.monotonic():
-            loaded = (stamp, time.monotonic() + RELOAD_SECONDS, _load())
-            with self._lock:
-                self._loaded = loaded
-        return loaded[2]
-
-    def forget(self):
-        with self._lock:
-            self._loaded = None
-
-
-remembered = RememberedOverrides()
+remembered = ProcessMemo(
+    "comment-policy-overrides",
+    lambda _key: load_overrides(),
+    max_age=settings.DATELINE_MEMO_SECONDS,
+    max_entries=1,
+)
 
 
 def along(paths, fresh=False):
     """The values of the overrides on these pages (front page first), in path order."""
-    found = _load(paths) if fresh else remembered.by_path()
+    found = load_overrides(paths) if fresh else remembered.get()
     return [found[path] for path in paths if path in found]
-
-
-def move_stamp():
-    """After a change to the overrides (or to their pages' paths) is committed."""
-    cache.set(STAMP_KEY, time.time_ns(), None)

@@ -5,6 +5,7 @@ same form submitted twice (double click, retry, back-and-resubmit) finds the
 row its idempotency key already made, and creates no second one.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,10 +17,12 @@ from dateline.operations.clientip import client_ip as operations_client_ip
 
 from . import spam, tasks
 from .forms import PARENT_GONE
+from .mail import request_root
 from .models import MAX_DEPTH, Comment, Status, TrustedCommenter
 from .moderation import Moderator, Submission, policy_for
+from .names import impersonation
 from .ratelimit import over_limit
-from .tokens import COMMENTER_COOKIE_SALT, FormTokenError, read_form_token
+from .tokens import COMMENTER_COOKIE_SALT, read_form_token
 from .verification import COMMENTER_COOKIE
 
 DUPLICATE_WINDOW = timedelta(days=1)
@@ -28,8 +31,8 @@ DUPLICATE_WINDOW = timedelta(days=1)
 @dataclass
 class Outcome:
     """What became of a submission. `kind` is one of:
-    created, already_received, discarded (a bot), resubmit (check and post
-    again), limited, rejected, invalid (form errors)."""
+    created, already_received, discarded (a bot), limited, rejected, invalid
+    (form errors). None of them asks the reader to send the same form again."""
 
     kind: str
     comment: Comment | None = None
@@ -71,6 +74,23 @@ def place_reply(article, parent_id):
     return parent
 
 
+def content_key(article, data):
+    """The idempotency key of a form sent without a token (no JavaScript).
+
+    Made from what was written, so pressing the button twice, or sending the
+    same form again after an error, finds the first copy instead of making a
+    second comment. The day is part of it: the same words a day later are new.
+    """
+    parts = [
+        str(article.pk),
+        data["email"].lower(),
+        str(data.get("parent") or ""),
+        data["comment"],
+        timezone.now().date().isoformat(),
+    ]
+    return "c-" + hashlib.sha256("\0".join(parts).encode()).hexdigest()[:40]
+
+
 def submit(article, form, request):
     if form.is_bot():
         return Outcome("discarded")
@@ -78,18 +98,21 @@ def submit(article, form, request):
     closed = policy.closed_reason(article)
     if closed:
         return Outcome("rejected", message=closed)
-    try:
-        key = read_form_token(form.data.get("form_token", ""))
-    except FormTokenError as error:
-        return Outcome("resubmit", message=str(error))
+    token = read_form_token(form.data.get("form_token", ""))
 
     # A repeat of a submission already stored is answered before any limit counts it.
-    existing = Comment.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return Outcome("already_received", existing)
+    if token.key is not None:
+        existing = Comment.objects.filter(idempotency_key=token.key).first()
+        if existing is not None:
+            return Outcome("already_received", existing)
     if not form.is_valid():
         return Outcome("invalid")
     data = form.cleaned_data
+    key = token.key or content_key(article, data)
+    if token.key is None:
+        existing = Comment.objects.filter(idempotency_key=key).first()
+        if existing is not None:
+            return Outcome("already_received", existing)
 
     parent = place_reply(article, data.get("parent"))
     if parent is False:
@@ -117,6 +140,12 @@ def submit(article, form, request):
             return Outcome("already_received", duplicate)
         return Outcome("rejected", message="You have already posted this comment here.")
 
+    # After the rate limits, which bound how fast anyone can try names.
+    refused_name = impersonation(data["name"], policy.reserved_names, request.user)
+    if refused_name:
+        form.add_error("name", refused_name)
+        return Outcome("invalid")
+
     score, spam_reason = spam.score(data["comment"], data["website"])
     submission = Submission(
         name=data["name"],
@@ -124,6 +153,7 @@ def submit(article, form, request):
         website=data["website"],
         body=data["comment"],
         commenter_trusted=is_trusted(data["email"], request),
+        unproven=token.why_unproven if not token.proven else "",
         spam_score=score,
         spam_reason=spam_reason,
     )
@@ -149,10 +179,11 @@ def submit(article, form, request):
     try:
         with transaction.atomic():
             comment.save()
+            root = request_root(request)
             if verdict.needs_verification:
-                tasks.enqueue_on_commit(tasks.send_verification_link, comment.pk)
+                tasks.enqueue_on_commit(tasks.send_verification_link, comment.pk, root)
             if comment.status == Status.PENDING:
-                tasks.enqueue_on_commit(tasks.notify_moderators, comment.pk)
+                tasks.enqueue_on_commit(tasks.notify_moderators, comment.pk, root)
     except IntegrityError:
         # The same submission, arriving at the same moment on another connection.
         existing = Comment.objects.filter(idempotency_key=key).first()

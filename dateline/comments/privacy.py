@@ -1,10 +1,17 @@
-"""A reader's own data: export, erasure, and the retention periods."""
+"""A reader's own data: export, erasure, and the retention periods.
+
+Comments are one kind of data kept by email address; other features (newsletter
+subscriptions) register theirs with `news.hooks.register_personal_data`, and the
+"get or erase your data" page covers every one of them without importing them.
+"""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from dateline.news.hooks import personal_data_providers
 
 from .models import Comment, Status, TrustedCommenter
 from .signals import announce
@@ -18,7 +25,29 @@ def comments_for(email):
 
 
 def has_data(email):
-    return comments_for(email).exists()
+    return comments_for(email).exists() or any(
+        provider.count(email) for provider in personal_data_providers()
+    )
+
+
+def other_data(email):
+    """[(label, count)] for every other feature's records about `email`."""
+    return [(provider.label, provider.count(email)) for provider in personal_data_providers()]
+
+
+def export_all(email):
+    data = export(email)
+    for provider in personal_data_providers():
+        data[provider.key] = provider.export(email)
+    return data
+
+
+def erase_all(email):
+    """Erase the comments and every other feature's records; (comments erased, [(label, n)])."""
+    with transaction.atomic():
+        comments = erase(email)
+        others = [(provider.label, provider.erase(email)) for provider in personal_data_providers()]
+    return comments, others
 
 
 def export(email):

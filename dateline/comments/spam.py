@@ -1,13 +1,19 @@
 """A local spam score: naive Bayes over words, trained on moderators' decisions.
 
-Approving a comment teaches the classifier "ham", marking it spam teaches
-"spam". Nothing leaves the server. Until it has seen a few of each, it gives
-no score at all rather than guess.
+A new install starts from a small seed of plainly spam and plainly ordinary
+comments (data/spam_seed.json, learnt once: `ensure_seeded`), so an obvious
+spam comment scores as spam on day one. After that it learns only from
+explicit decisions: a moderator pressing "Spam" teaches "spam", and "Not spam"
+on a comment held as spam teaches "ham". A plain approval teaches nothing: a
+moderator waving a comment through has not said it was not spam. Nothing
+leaves the server. With too few lessons of either kind it gives no score.
 """
 
+import json
 import math
 import re
 import unicodedata
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import F
@@ -15,6 +21,9 @@ from django.db.models import F
 from .models import SpamToken, SpamTrainingState
 
 MIN_DOCUMENTS_PER_LABEL = 3
+SEED_FILE = Path(__file__).parent / "data" / "spam_seed.json"
+# Raise it when the seed changes, and every install learns the new one once.
+SEED_VERSION = 1
 WORD = re.compile(r"[^\W_]{2,30}", re.UNICODE)
 
 
@@ -56,12 +65,29 @@ def train(texts, label):
     SpamTrainingState.objects.filter(pk=1).update(**{documents: F(documents) + len(texts)})
 
 
+def ensure_seeded():
+    """The training totals, after learning the seed comments if this install has
+    not yet (one query once it has)."""
+    state = SpamTrainingState.objects.filter(pk=1).first()
+    if state is not None and state.seed_version >= SEED_VERSION:
+        return state
+    with transaction.atomic():
+        # Locked, so two processes starting at once learn the seed once.
+        state, _ = SpamTrainingState.objects.select_for_update().get_or_create(pk=1)
+        if state.seed_version < SEED_VERSION:
+            seed = json.loads(SEED_FILE.read_text(encoding="utf-8"))
+            train([(text, "") for text in seed["spam"]], "spam")
+            train([(text, "") for text in seed["ham"]], "ham")
+            SpamTrainingState.objects.filter(pk=1).update(seed_version=SEED_VERSION)
+        state.refresh_from_db()
+    return state
+
+
 def score(body, website=""):
     """(probability of spam, reason in words) or (None, "") while untrained."""
-    state = SpamTrainingState.objects.filter(pk=1).first()
+    state = ensure_seeded()
     if (
-        state is None
-        or state.spam_documents < MIN_DOCUMENTS_PER_LABEL
+        state.spam_documents < MIN_DOCUMENTS_PER_LABEL
         or state.ham_documents < MIN_DOCUMENTS_PER_LABEL
     ):
         return None, ""

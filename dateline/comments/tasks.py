@@ -25,18 +25,20 @@ def enqueue_on_commit(queued_task, *args):
         transaction.on_commit(lambda: queued_task.enqueue(*args))
 
 
+# `root`: the address of the request that caused the mail (mail.py); tasks
+# queued before it was passed, or without a request, use the article's site.
 @task()
-def send_verification_link(comment_id):
+def send_verification_link(comment_id, root=None):
     from .mail import send_verification
     from .models import Comment
 
     comment = Comment.objects.filter(pk=comment_id).select_related("article").first()
     if comment is not None and not comment.email_verified and not comment.erased:
-        send_verification(comment)
+        send_verification(comment, root)
 
 
 @task()
-def notify_moderators(comment_id):
+def notify_moderators(comment_id, root=None):
     from django.conf import settings
 
     from .mail import send_moderator_notice
@@ -46,7 +48,7 @@ def notify_moderators(comment_id):
         return  # the digest command, or nobody, will tell them
     comment = Comment.objects.filter(pk=comment_id).select_related("article").first()
     if comment is not None and comment.status == Status.PENDING:
-        send_moderator_notice(comment)
+        send_moderator_notice(comment, root)
         Comment.objects.filter(pk=comment.pk).update(moderators_notified=True)
 
 
@@ -60,7 +62,7 @@ def train_spam_filter(comment_ids, label):
 
 
 @task()
-def send_data_request_link(email):
+def send_data_request_link(email, root=None):
     from .mail import send_data_request_link as send
 
-    send(email)
+    send(email, root)

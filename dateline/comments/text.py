@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 import nh3
+import regex
 from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString
 
@@ -25,10 +26,26 @@ def _is_emoji_like(char):
     return unicodedata.category(char) in {"So", "Sk"} or ord(char) >= 0x1F000
 
 
+# Characters Unicode says to draw as nothing (Default_Ignorable_Code_Point):
+# besides the formats below, the Hangul fillers (U+3164 and kin) are letters
+# that show as blank space, and made names that looked empty. Marks among them
+# (variation selectors: "❤️") change how the character before them looks, and stay.
+DEFAULT_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
+# A braille cell with no dots draws as a space; in a name it is one.
+BLANK_LOOKALIKES = {"\u2800": " "}
+VISIBLE_LETTER = regex.compile(r"[\p{L}\p{N}]")
+
+
 def _strip_invisible(text):
     out = []
     for index, char in enumerate(text):
         if char in BIDI_CONTROLS or char in ZERO_WIDTH:
+            continue
+        if (
+            DEFAULT_IGNORABLE.match(char)
+            and char != ZWJ
+            and not unicodedata.category(char).startswith("M")
+        ):
             continue
         category = unicodedata.category(char)
         if category == "Cs":  # a lone surrogate: not a character at all
@@ -49,8 +66,14 @@ def _strip_invisible(text):
 def clean_name(value):
     """A display name on one line, without characters that disguise it."""
     value = unicodedata.normalize("NFC", value)
-    value = _strip_invisible(value.replace("\r", " ").replace("\n", " ").replace("\t", " "))
-    return " ".join(value.split())
+    for blank, space in {"\r": " ", "\n": " ", "\t": " ", **BLANK_LOOKALIKES}.items():
+        value = value.replace(blank, space)
+    return " ".join(_strip_invisible(value).split())
+
+
+def has_visible_letter(value):
+    """Whether a reader would see at least one letter or digit in `value`."""
+    return any(VISIBLE_LETTER.match(char) and not DEFAULT_IGNORABLE.match(char) for char in value)
 
 
 # In running text, joiners and direction marks are part of some scripts
@@ -92,11 +115,33 @@ def render_body(text):
     return SafeString(cleaned)
 
 
+# The one rule for a commenter's website: the form refuses what breaks it
+# (forms.py), and the page shows only what keeps it, so nothing accepted is
+# ever silently left out. Quotes, angle brackets, backticks and backslashes
+# could end the link's attribute or be read as markup by something downstream.
+WEBSITE_SCHEME = re.compile(r"(?i)^https?://")
+WEBSITE_UNSAFE_CHARACTERS = re.compile(r"[\s\"'<>`\\]")
+WEBSITE_REFUSED = (
+    "Enter a web address without spaces, quotes (\" or '), angle brackets (< >), "
+    "backticks or backslashes."
+)
+
+
 def safe_website(url):
-    """The commenter's website, only if it is an http(s) address."""
-    if url and re.match(r"(?i)^https?://[^\s\"'<>`]+$", url):
+    """The commenter's website, only if it is an http(s) address the rule allows."""
+    if url and WEBSITE_SCHEME.match(url) and not WEBSITE_UNSAFE_CHARACTERS.search(url):
         return url
     return ""
 
 
-__all__ = ["clean_name", "clean_body", "count_links", "render_body", "safe_website", "escape"]
+__all__ = [
+    "clean_name",
+    "has_visible_letter",
+    "clean_body",
+    "count_links",
+    "render_body",
+    "safe_website",
+    "escape",
+    "WEBSITE_UNSAFE_CHARACTERS",
+    "WEBSITE_REFUSED",
+]

@@ -1,5 +1,6 @@
 """Reader-facing comment views. Thin: the work is in posting, moderation and privacy."""
 
+from django.conf import settings
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -12,12 +13,13 @@ from dateline.news.models import ArticlePage
 
 from . import posting, privacy, tasks, verification
 from .forms import CommentForm, EmailRequestForm
+from .mail import request_root
 from .origin import cross_site_reason
 from .ratelimit import over_limit
 from .tokens import mint_form_token, posted_token, read_data_request_token
 
 DATA_REQUEST_LIMITS = {"data_ip": [(10, 3600)], "data_email": [(3, 86400)]}
-PROBLEM_STATUS = {"resubmit": 200, "invalid": 400, "limited": 429, "rejected": 403}
+PROBLEM_STATUS = {"invalid": 400, "limited": 429, "rejected": 403}
 
 
 def private(response):
@@ -29,8 +31,16 @@ def private(response):
 
 @require_GET
 def form_token(request):
-    """A fresh form token for comments.js: fetched when the reader starts writing."""
-    return private(JsonResponse({"token": mint_form_token()}))
+    """A fresh form token for comments.js: fetched when the reader starts writing.
+
+    `ready_in` tells the script how long to let the token age before it sends
+    the form, so a quick writer is never taken for a bot.
+    """
+    return private(
+        JsonResponse(
+            {"token": mint_form_token(), "ready_in": settings.COMMENTS_MIN_SECONDS_TO_SUBMIT}
+        )
+    )
 
 
 def _article_or_404(article_id):
@@ -114,7 +124,8 @@ def data_request(request):
             limits=DATA_REQUEST_LIMITS,
         )
         if not limited and privacy.has_data(email):
-            transaction.on_commit(lambda: tasks.send_data_request_link.enqueue(email))
+            root = request_root(request)
+            transaction.on_commit(lambda: tasks.send_data_request_link.enqueue(email, root))
         sent = True
     return private(render(request, "comments/data_request.html", {"form": form, "sent": sent}))
 
@@ -125,14 +136,15 @@ def my_data(request, token):
     if email is None:
         return private(render(request, "comments/my_data.html", {"invalid": True}, status=400))
     if request.method == "POST":
-        erased = privacy.erase(email)
-        return private(render(request, "comments/my_data.html", {"erased": erased}))
+        erased, others_erased = privacy.erase_all(email)
+        context = {"erased": erased, "others_erased": others_erased}
+        return private(render(request, "comments/my_data.html", context))
     if request.GET.get("format") == "json":
-        response = JsonResponse(privacy.export(email), json_dumps_params={"ensure_ascii": False})
+        data = privacy.export_all(email)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
         response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
         return private(response)
     count = privacy.comments_for(email).count()
     export_url = reverse("comments:my_data", args=[token]) + "?format=json"
-    return private(
-        render(request, "comments/my_data.html", {"count": count, "export_url": export_url})
-    )
+    context = {"count": count, "others": privacy.other_data(email), "export_url": export_url}
+    return private(render(request, "comments/my_data.html", context))

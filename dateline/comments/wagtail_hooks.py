@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.html import format_html
 from wagtail import hooks
-from wagtail.admin.widgets import Button
+from wagtail.admin.ui.components import Component
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
@@ -14,15 +16,15 @@ from .admin_views import (
     CommentViewSet,
     ReaderWrittenPolicy,
 )
-from .bulk_actions import ApproveBulkAction, SpamBulkAction, TrashBulkAction
-from .models import Comment
+from .bulk_actions import ApproveBulkAction, NotSpamBulkAction, SpamBulkAction, TrashBulkAction
+from .models import Comment, Status
 
 register_permission_policy(Comment, ReaderWrittenPolicy(Comment))
 register_snippet(CommentViewSet)
 register_snippet(CommentPolicyViewSet)
 register_snippet(AuthorNotificationViewSet)
 
-for action in (ApproveBulkAction, SpamBulkAction, TrashBulkAction):
+for action in (ApproveBulkAction, NotSpamBulkAction, SpamBulkAction, TrashBulkAction):
     hooks.register("register_bulk_action", action)
 
 
@@ -36,20 +38,41 @@ def register_comment_log_actions(actions):
     )
 
 
-@hooks.register("register_snippet_listing_buttons")
-def moderate_button(snippet, user, next_url=None):
-    if isinstance(snippet, Comment):
-        url = reverse(Comment.snippet_viewset.get_url_name("moderate"), args=[snippet.pk])
-        button = Button(
-            "Moderate",
-            url=url,
-            icon_name="comment",
-            priority=5,
-            attrs={"aria-label": f"Moderate comment #{snippet.pk}"},
-        )
-        # The queue's main action sits on the row, not in the "More" menu.
-        button.allow_in_dropdown = False
-        yield button
+def pending_count():
+    return Comment.objects.filter(status=Status.PENDING).count()
+
+
+def may_moderate(user):
+    return Comment.snippet_viewset.permission_policy.user_has_permission(user, "change")
+
+
+def pending_queue_url():
+    return reverse(Comment.snippet_viewset.get_url_name("list")) + "?status=pending"
+
+
+class PendingCommentsPanel(Component):
+    """On the dashboard of whoever moderates: how many comments wait, and the way to them."""
+
+    name = "pending_comments"
+    template_name = "comments/admin/pending_panel.html"
+    order = 70
+
+    def __init__(self, count):
+        self.count = count
+
+    def get_context_data(self, parent_context):
+        return {"count": self.count, "queue_url": pending_queue_url()}
+
+
+@hooks.register("construct_homepage_panels")
+def add_pending_comments_panel(request, panels):
+    if may_moderate(request.user):
+        panels.append(PendingCommentsPanel(pending_count()))
+
+
+@hooks.register("insert_global_admin_css")
+def moderation_styles():
+    return format_html('<link rel="stylesheet" href="{}">', static("comments/admin.css"))
 
 
 @hooks.register("before_delete_snippet")

@@ -141,12 +141,19 @@ def load_demo_site():
     # link to a page that does not exist.
     articles = []
     for spec in content.ARTICLES:
+        lead = content.SCENES[spec["lead_scene"]]
+        body_scenes = {b["value"]["scene"] for b in spec["body"] if b["type"] == "figure"}
         article = ArticlePage(
             title=spec["title"],
             slug=spec["slug"],
             deck=spec["deck"],
             dateline=spec["dateline"],
             lead_image=images[spec["lead_scene"]],
+            # Shown at the top unless the same photo opens the body already.
+            show_lead_image=spec["lead_scene"] not in body_scenes,
+            lead_image_alt=lead["alt"],
+            lead_image_caption=lead["caption"],
+            lead_image_credit=lead["credit"],
             body=_body(spec["body"], images),
             search_description=spec["deck"],
         )

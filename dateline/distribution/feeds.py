@@ -19,7 +19,6 @@ from taggit.models import Tag
 
 from dateline.news.models import ArticlePage, AuthorPage, SectionPage
 
-from . import conditional
 from .articles import Freshness, absolute, prepare, site_for, site_name
 from .feed_content import body_html
 from .generators import FORMATS
@@ -38,6 +37,22 @@ class Scope:
     articles: QuerySet
     key: str
     policy: FeedPolicy
+
+
+_feed_items = []
+
+
+def register_feed_items(extend):
+    """`extend(articles, request)` may add to a feed's items once they are prepared.
+
+    Each article has `feed_content` (its HTML, empty for summary feeds) and
+    `feed_link`; features whose pages are articles of their own kind fill it
+    from their `AppConfig.ready()` (live coverage adds its latest updates),
+    with one query for the whole batch.
+    """
+    if extend not in _feed_items:
+        _feed_items.append(extend)
+    return extend
 
 
 class ArticleFeed(Feed):
@@ -67,13 +82,7 @@ class ArticleFeed(Feed):
             # An empty feed is almost always a mistyped or retired address.
             raise Http404("No published stories in this feed")
         variant = (self.format_name, scope.key, scope.policy, absolute(request, "/"))
-        return conditional.respond(
-            request,
-            freshness,
-            variant,
-            lambda: self.render(scope),
-            scope.policy.max_age,
-        )
+        return freshness.respond(request, variant, lambda: self.render(scope), scope.policy.max_age)
 
     def render(self, scope):
         feedgen = self.get_feed(scope, scope.request)
@@ -126,6 +135,8 @@ class ArticleFeed(Feed):
                 else {"name": author.title}
                 for author in article.byline_authors
             ]
+        for extend in _feed_items:
+            extend(articles, scope.request)
         return articles
 
     @staticmethod

@@ -17,6 +17,20 @@ from .articles import absolute, site_for, site_name
 
 PUBLISHER_LOGO = ("distribution/logo.png", 600, 60)
 
+_article_data = []
+
+
+def register_article_data(extend):
+    """`extend(metadata, data)` may change an article's schema.org object in place.
+
+    Features whose pages are articles of their own kind fill it from their
+    `AppConfig.ready()` (live coverage: LiveBlogPosting and its updates);
+    `metadata` is the ArticleMetadata, with the page and the request.
+    """
+    if extend not in _article_data:
+        _article_data.append(extend)
+    return extend
+
 
 def ld_json_script(data):
     """`data` as <script type="application/ld+json">, escaped exactly as json_script does.
@@ -151,6 +165,8 @@ class ArticleMetadata:
                     "caption": self.image["alt"],
                 }
             ]
+        for extend in _article_data:
+            extend(self, data)
         return {key: value for key, value in data.items() if value not in (None, [], "")}
 
     def breadcrumbs(self):

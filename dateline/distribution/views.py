@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 from wagtail.models import Page
 
-from . import conditional
 from .articles import Freshness, absolute, site_for
 from .oembed import OEmbedError, article_for_url, oembed_for
 from .policy import SitemapPolicy
@@ -46,9 +45,7 @@ def sitemap_index(request):
         )
 
     policy = SitemapPolicy.current()
-    return conditional.respond(
-        request, freshness, ("index", policy, request.get_host()), build, policy.max_age
-    )
+    return freshness.respond(request, ("index", policy, request.get_host()), build, policy.max_age)
 
 
 @require_safe
@@ -74,7 +71,7 @@ def sitemap_section(request, section):
         response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
         return response
 
-    return conditional.respond(request, freshness, variant, build, policy.max_age)
+    return freshness.respond(request, variant, build, policy.max_age)
 
 
 @require_safe

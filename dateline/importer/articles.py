@@ -1,6 +1,10 @@
 """WordPress posts to articles: content, byline, tags, state, dates and old addresses."""
 
+import hashlib
 from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.utils import timezone
@@ -10,6 +14,7 @@ from wagtail.models import PageViewRestriction
 
 from dateline.news.models import ArticleAuthor, ArticlePage, SectionPage
 
+from . import content, records, shortcodes
 from .content import Converter, image_src_candidates, text_of_html
 from .indexing import indexes_held_back, update_indexes
 from .media import url_key
@@ -58,6 +63,21 @@ SKIPPED_STATUSES = {
     "auto-draft": "an unsaved auto-draft",
     "inherit": "a revision",
 }
+
+
+def exported_post(item):
+    """The post as the export has it, less its comments (imported on their own)."""
+    return {name: value for name, value in vars(item).items() if name not in {"line", "comments"}}
+
+
+@cache
+def converter_digest():
+    """The code and libraries that turn a post into an article: a new version of
+    any of them converts every post again, in case it converts differently."""
+    parts = [Path(module.__file__).read_bytes() for module in (content, shortcodes, records)]
+    parts.append(Path(__file__).read_bytes())
+    parts.extend(version(name).encode() for name in ("nh3", "beautifulsoup4", "wagtail"))
+    return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
 
 def post_label(item):
@@ -112,11 +132,7 @@ class PostImporter:
             ctx.summary.record("post", "failed", label, f"title over {TITLE_LIMIT} characters")
             return
 
-        conversion = self.converter.convert(item.content)
-        for warning in conversion.warnings:
-            ctx.summary.warn("post", label, warning)
         excerpt = text_of_html(item.excerpt)
-        deck = shorten(excerpt or conversion.first_text() or title, DECK_LIMIT)
         section_pk = section_for(item.categories[0] if item.categories else UNCATEGORIZED, ctx)
         # Further categories are kept as tags: sections hold an article once.
         tag_names = [tag_for(t, ctx) for t in item.tags] + [
@@ -124,8 +140,33 @@ class PostImporter:
         ]
         authors = [pk for pk in [author_for(item.creator, ctx)] if pk]
         lead = ctx.images.get(item.meta.get("_thumbnail_id", "").strip())
-        if item.meta.get("_thumbnail_id") and lead is None:
+        lead_missing = bool(item.meta.get("_thumbnail_id")) and lead is None
+        # Everything the article is made from; equal to last time, the article is too.
+        source_digest = fingerprint(
+            {
+                "post": exported_post(item),
+                "section": section_pk,
+                "tags": tag_names,
+                "authors": authors,
+                "lead": lead,
+                "images": ctx.images_digest(),
+                "converter": converter_digest(),
+            }
+        )
+        record = ctx.ledger.get(Kind.POST, item.wordpress_id)
+        exists = record is not None and ctx.article_exists(record.object_id)
+        if exists and record.source_digest == source_digest:
+            if lead_missing:
+                ctx.summary.warn("post", label, "featured image not in the image library")
+            ctx.summary.record("post", "unchanged", label)
+            return
+
+        conversion = self.converter.convert(item.content)
+        for warning in conversion.warnings:
+            ctx.summary.warn("post", label, warning)
+        if lead_missing:
             ctx.summary.warn("post", label, "featured image not in the image library")
+        deck = shorten(excerpt or conversion.first_text() or title, DECK_LIMIT)
         first = item.date_gmt or item.date_local
         data = {
             "title": title,
@@ -145,19 +186,25 @@ class PostImporter:
             "link": item.link,
         }
         digest = fingerprint(data)
-        record = ctx.ledger.get(Kind.POST, item.wordpress_id)
-        page = ArticlePage.objects.filter(pk=record.object_id).first() if record else None
+        page = ArticlePage.objects.filter(pk=record.object_id).first() if exists else None
         if page is not None and record.fingerprint == digest:
+            # Made from something else (a newer importer, a changed photo elsewhere)
+            # into the same article: remembered, so the next run need not convert it.
+            ctx.ledger.save(Kind.POST, item.wordpress_id, page.pk, digest, item.guid, source_digest)
             ctx.summary.record("post", "unchanged", label)
             return
         outcome = "updated" if page is not None else "created"
         with indexes_held_back(ArticlePage):
             page = self.write(page, data, state, item)
         update_indexes(page)
-        ctx.ledger.save(Kind.POST, item.wordpress_id, page.pk, digest, guid=item.guid)
+        ctx.article_written(page.pk)
+        ctx.ledger.save(Kind.POST, item.wordpress_id, page.pk, digest, item.guid, source_digest)
         ctx.summary.record("post", outcome, label)
-        section_title = SectionPage.objects.filter(pk=section_pk).values_list("title", flat=True)
-        ctx.plan(f"{outcome[:-1]} article “{title}” ({state.name}) in {section_title.first()}")
+        if ctx.dry_run:
+            section_title = SectionPage.objects.filter(pk=section_pk).values_list(
+                "title", flat=True
+            )
+            ctx.plan(f"{outcome[:-1]} article “{title}” ({state.name}) in {section_title.first()}")
 
     def write(self, page, data, state, item):
         section = SectionPage.objects.get(pk=data["section"])

@@ -60,6 +60,7 @@ def import_collection():
 
 def remember(item, ref, ctx):
     ctx.images[item.wordpress_id] = ref
+    ctx.images_changed()
     for url in image_src_candidates(item.attachment_url):
         ctx.image_urls[url_key(url)] = item.wordpress_id
 
@@ -108,7 +109,8 @@ def import_attachment(item, ctx):
         else:
             with path.open("rb") as handle:
                 image.file = ImageFile(handle, name=path.name)
-                image._set_image_file_metadata()
+                image.file_size = len(contents)
+                image.file_hash = hashlib.sha1(contents).hexdigest()  # noqa: S324 - Wagtail's own
                 image.save()
         ctx.summary.record("attachment", outcome, label)
     ctx.ledger.save(Kind.ATTACHMENT, item.wordpress_id, image.pk, digest, guid=item.guid)

@@ -29,6 +29,9 @@ class ImportRecord(models.Model):
     object_id = models.PositiveBigIntegerField()
     # A digest of everything the import wrote, to tell "unchanged" from "updated".
     fingerprint = models.CharField(max_length=64)
+    # A digest of what the import read (the post as exported, and what it refers
+    # to), so a re-run recognises an unchanged post without converting it again.
+    source_digest = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -14,12 +14,13 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from wagtail.models import Site
 
-from dateline.news.models import HomePage
+from dateline.news.models import ArticlePage, HomePage
 
 from .articles import PostImporter, post_label
 from .comments import comment_label, import_comment, in_thread_order
 from .media import import_attachment
-from .records import Ledger
+from .quiet import per_page_reactions_held_back
+from .records import Ledger, fingerprint
 from .summary import Summary
 from .taxonomy import default_author_index, import_author, import_category, import_tag
 from .wxr import Author, Channel, Item, Term, WXRError, read_wxr
@@ -49,6 +50,34 @@ class Context:
     images: dict = field(default_factory=dict)  # attachment id -> ImageRef
     image_urls: dict = field(default_factory=dict)  # address path -> attachment id
     _author_index: object = None
+    _images_digest: str | None = None
+    _article_ids: set | None = None
+
+    def images_digest(self):
+        """A digest of the image library as posts see it: a changed photo converts posts again."""
+        if self._images_digest is None:
+            self._images_digest = fingerprint(
+                [sorted(self.images.items()), sorted(self.image_urls.items())]
+            )
+        return self._images_digest
+
+    def images_changed(self):
+        self._images_digest = None
+
+    def article_exists(self, pk):
+        """Whether the article is still there, from one query for all of them."""
+        if self._article_ids is None:
+            self._article_ids = set(ArticlePage.objects.values_list("pk", flat=True))
+        return pk in self._article_ids
+
+    def article_written(self, pk):
+        if self._article_ids is not None:
+            self._article_ids.add(pk)
+
+    def forget(self):
+        """What this context remembers of the database, after a failed object's rollback."""
+        self.ledger.forget()
+        self._article_ids = None
 
     def author_index(self):
         if self._author_index is None:
@@ -124,6 +153,14 @@ class WordPressImport:
         return channel
 
     def import_all(self, channel):
+        with per_page_reactions_held_back() as something_written:
+            try:
+                self.import_records(channel)
+            finally:
+                if self.summary.wrote_anything():
+                    something_written()
+
+    def import_records(self, channel):
         self.ctx = ctx = Context(
             home=front_page(),
             ledger=Ledger(source_of(channel)),
@@ -163,6 +200,7 @@ class WordPressImport:
             for cache, before in zip(caches, known, strict=True):
                 for key in set(cache) - before:
                     del cache[key]
+            self.ctx.forget()
 
 
 def describe(error):

@@ -35,6 +35,9 @@ class Summary:
     def failed(self):
         return bool(self.failures)
 
+    def wrote_anything(self):
+        return any(c["created"] or c["updated"] for c in self.counts.values())
+
     def count(self, kind, outcome):
         return self.counts[kind][outcome]
 

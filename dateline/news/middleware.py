@@ -1,14 +1,24 @@
 """Headers every reader page carries."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
-# Reader pages load nothing from other hosts and run no inline script or
+
+def media_origin():
+    """The origin of media on another host (S3_MEDIA_URL: a bucket or a CDN), else None."""
+    address = urlsplit(settings.MEDIA_URL)
+    return f"{address.scheme}://{address.netloc}" if address.scheme and address.netloc else None
+
+
+# Reader pages load nothing from other hosts but their media (on an object
+# store or a CDN when S3_MEDIA_URL names one) and run no inline script or
 # style, so the policy can be strict. The Wagtail admin has its own needs and
 # is left to Wagtail.
 READER_CSP = "; ".join(
     [
         "default-src 'self'",
-        "img-src 'self' data:",
+        " ".join(filter(None, ["img-src 'self' data:", media_origin()])),
         "style-src 'self'",
         "script-src 'self'",
         "font-src 'self'",

@@ -1,9 +1,11 @@
 """The news page tree: front page > sections > articles, and authors with profile pages."""
 
 from datetime import timedelta
+from functools import partial
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
 from django.db.models import prefetch_related_objects
@@ -13,20 +15,36 @@ from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.admin.panels import (
+    CommentPanel,
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    TitleFieldPanel,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
-from .blocks import ArticleBodyBlock
+from dateline.caching import fragments
+
+from .blocks import ArticleBodyBlock, FigureBlock
+from .forms import LEAD_FIGURE, ArticlePageForm, AuthorPageForm, lead_figure_value
+from .hooks import SECTION_PAGE_TYPES, article_routes, publish_is_held
 from .routing import RestrictionsFromRouteMixin, RoutesInOneQueryMixin
+from .scheduling import newsroom_time
 
 # Share cards everywhere want this size; one Filter, built once (its
 # operations are parsed when first used).
 SOCIAL_IMAGE = Filter(spec="fill-1200x630|format-jpeg")
+
+# The log action Wagtail's `publish_scheduled` passes to `publish()`: the one
+# sign that nobody is waiting for the answer.
+SCHEDULED_PUBLISH = "wagtail.publish.scheduled"
 
 # A republish within this window (a typo fixed minutes after launch) is not
 # shown to readers as an update.
@@ -122,7 +140,8 @@ class SectionPage(RestrictionsFromRouteMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["news.HomePage"]
-    subpage_types = ["news.ArticlePage"]
+    # Articles, and the types features add (hooks.register_section_page_type).
+    subpage_types = SECTION_PAGE_TYPES
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -155,19 +174,36 @@ class AuthorPage(RestrictionsFromRouteMixin, Page):
     photo = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_page",
+        verbose_name="newsroom account",
+        help_text="The account this author signs in with: their new articles name them "
+        "in the byline.",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("role"),
         FieldPanel("photo"),
         FieldPanel("bio"),
+        FieldPanel("user"),
     ]
+    base_form_class = AuthorPageForm
     parent_page_types = ["news.AuthorIndexPage"]
     subpage_types = []
     search_fields = Page.search_fields + [index.SearchField("bio"), index.SearchField("role")]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        listing = ArticlePage.objects.filter(bylines__author=self).for_listing()
+        # A profile previewed before its first save has no stories (nor an id to look for).
+        listing = (
+            ArticlePage.objects.filter(bylines__author=self).for_listing()
+            if self.pk
+            else ArticlePage.objects.none()
+        )
         page = paginate(request, listing)
         context["stories_page"] = page
         context["stories"] = attach_sections(page.object_list)
@@ -186,7 +222,8 @@ class ArticleAuthor(Orderable):
     page = ParentalKey("news.ArticlePage", related_name="bylines", on_delete=models.CASCADE)
     author = models.ForeignKey("news.AuthorPage", on_delete=models.CASCADE, related_name="+")
 
-    panels = [FieldPanel("author")]
+    # Chosen by publication; a draft saved (or autosaved) before then may leave it empty.
+    panels = [FieldPanel("author", required_on_save=False)]
 
     class Meta(Orderable.Meta):
         constraints = [
@@ -241,20 +278,67 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Used on story cards and in social previews.",
+        help_text="Shown at the top of the article, on story cards and in social previews.",
+    )
+    # The lead image, shown at the top of the article, is a figure like those in
+    # the body, with the same rules (FigureBlock): alt text unless decorative, a
+    # caption, a credit. Its image stays a plain field, which cards and share
+    # previews read without opening the body.
+    show_lead_image = models.BooleanField(
+        "show the lead image at the top of the article",
+        default=True,
+        help_text="Off: the image is used only on story cards and in social previews.",
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=500,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it.",
+    )
+    lead_image_decorative = models.BooleanField(
+        "image is decorative",
+        default=False,
+        help_text="Adds nothing the caption does not say; screen readers skip it.",
+    )
+    lead_image_caption = models.CharField(
+        "caption",
+        max_length=500,
+        blank=True,
+        help_text=FigureBlock.base_blocks["caption"].field.help_text,
+    )
+    lead_image_credit = models.CharField(
+        "credit",
+        max_length=200,
+        blank=True,
+        help_text=FigureBlock.base_blocks["credit"].field.help_text,
     )
     body = StreamField(ArticleBodyBlock())
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
 
     objects = ArticleManager()
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        TitleFieldPanel(
+            "title",
+            heading="Headline",
+            placeholder="Headline*",
+            help_text="The story's headline, as readers will see it.",
+        ),
         FieldPanel("deck"),
         MultiFieldPanel(
             [InlinePanel("bylines", label="Author", min_num=1), FieldPanel("dateline")],
             heading="Byline",
         ),
-        FieldPanel("lead_image"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("show_lead_image"),
+                FieldRowPanel([FieldPanel("lead_image_alt"), FieldPanel("lead_image_decorative")]),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading="Lead image",
+        ),
         FieldPanel("body"),
         InlinePanel(
             "notes",
@@ -262,13 +346,27 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
             label="Correction or update",
             help_text="Corrections show at the top of the article, updates at its end.",
         ),
+        # Scheduling is this one input and the Publish button (which then reads
+        # "Schedule to publish"); ArticlePageForm reads it in the newsroom's zone
+        # and sets the page's go_live_at (and expire_at) from it.
+        MultiFieldPanel(
+            [FieldPanel("publish_at"), FieldPanel("take_down_at")],
+            heading="Schedule",
+            classname="article-schedule",
+        ),
     ]
+    # The go-live and take-down times are in the Schedule panel above, so
+    # Wagtail's own schedule dialog is not offered; commenting stays.
+    settings_panels = [CommentPanel()]
+    base_form_class = ArticlePageForm
     # Wagtail's promote fields double as the share card: relabelled so
     # editors know where they show, and empty means "use the headline/deck".
     promote_panels = [
         MultiFieldPanel(
             [
-                FieldPanel("slug"),
+                # Filled in from the headline (as the editor types, and by the page
+                # itself when empty), so a draft saved mid-headline is no error.
+                FieldPanel("slug", required_on_save=False),
                 FieldPanel(
                     "seo_title",
                     heading="Social headline",
@@ -296,6 +394,14 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
 
     # Loaded with the article when a reader's URL is routed to it (routing.py).
     route_select_related = ["lead_image"]
+    # Its metadata, its body and its comments are kept as rendered fragments
+    # by revision (caching/fragments.py): they show nothing else that changes
+    # without a purge of the page. A page type that does says False.
+    keeps_fragments = True
+
+    class Meta:
+        # What the admin calls it: "New: Article", "Type: Article".
+        verbose_name = "article"
 
     @cached_property
     def section(self):
@@ -313,6 +419,41 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
             *(f"author__{name}" for name in ("title", "slug", "url_path", "path", "depth", "live")),
         )
         return [byline.author for byline in bylines]
+
+    @cached_property
+    def lead_figure(self):
+        """The lead image as a figure at the top of the article (FigureBlock), or None.
+
+        None when the editor turned it off, or when its details do not meet a
+        figure's rules (an article imported or saved before the image was shown
+        at the top has no caption yet): it is then used on cards only.
+        """
+        if not (self.show_lead_image and self.lead_image):
+            return None
+        value = lead_figure_value(
+            self.lead_image,
+            self.lead_image_alt,
+            self.lead_image_decorative,
+            self.lead_image_caption,
+            self.lead_image_credit,
+        )
+        try:
+            LEAD_FIGURE.clean(value)
+        except ValidationError:
+            return None
+        if self.__dict__.get("_page_view"):
+            self.prefetch_renditions()
+        return LEAD_FIGURE.bind(value)
+
+    @property
+    def status_string(self):
+        """Wagtail's status, with the time when it is scheduled: what page listings show."""
+        status = super().status_string
+        if self.approved_schedule:
+            revision = self.scheduled_revision
+            if revision is not None and revision.approved_go_live_at:
+                return f"{status} for {newsroom_time(revision.approved_go_live_at)}"
+        return status
 
     @property
     def social_headline(self):
@@ -373,6 +514,10 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
         """
         if not self.lead_image:
             return None
+        fragments.depends_on(fragments.image_key(self.lead_image_id))
+        if self.__dict__.get("_page_view"):
+            # The article's own page: with every other rendition it shows.
+            self.prefetch_renditions()
         return self.lead_image.get_renditions(SOCIAL_IMAGE)[SOCIAL_IMAGE.spec]
 
     def lead_image_url(self, request=None):
@@ -414,15 +559,29 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
             if block.block_type == "figure" and block.value["image"] is not None
         ]
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # One query for the renditions of every figure and of the share image,
-        # rather than one per image.
+    def prefetch_renditions(self):
+        """One query for the renditions of every figure and of the share image,
+        rather than one per image; only when something is rendered that shows
+        them (a stored fragment needs neither the body nor the renditions)."""
+        if self.__dict__.get("_renditions_fetched"):
+            return
+        self._renditions_fetched = True
         images = self.figure_images()
         if self.lead_image:
             images.append(self.lead_image)
         prefetch_related_objects(images, "renditions")
-        context["share_links"] = self.share_links(request)
+
+    @property
+    def body_with_renditions(self):
+        self.prefetch_renditions()
+        return self.body
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Called by the template only if the share bar renders (not when its
+        # fragment is stored).
+        self._page_view = True
+        context["share_links"] = partial(self.share_links, request)
         context["canonical_url"] = self.canonical_url(request)
         return context
 
@@ -435,17 +594,14 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
         previous_revision=None,
         skip_permission_checks=False,
     ):
-        """Publish or schedule `revision`, unless the editorial checks stop it.
+        """Publish or schedule `revision`, unless a publish guard stops it (hooks.py).
 
         Workflow approval, bulk publishing, scheduled publishing and
-        `revision.publish()` all arrive here; the editor's Publish button runs
-        Wagtail's publish action itself, after a hook that checks the same
-        (dateline/checks/publishing.py). Raises PublishingBlocked, or leaves a
-        due scheduled version scheduled, while a blocking finding is open.
+        `revision.publish()` all arrive here. Scheduled publishing passes
+        Wagtail's "wagtail.publish.scheduled" action: nobody waits for that
+        answer, so a guard may hold the version scheduled instead of raising.
         """
-        from dateline.checks.publishing import held_by_checks
-
-        if held_by_checks(self, revision, log_action=log_action):
+        if publish_is_held(self, revision, scheduled=log_action == SCHEDULED_PUBLISH):
             return None
         return super().publish(
             revision,
@@ -456,22 +612,7 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
             skip_permission_checks=skip_permission_checks,
         )
 
-    # The public change log lives under the article's own address; the views
-    # are the newsroom app's.
-    @path("changes/", name="changes")
-    def change_log(self, request):
-        from dateline.newsroom.changelog.views import change_log
-
-        return change_log(request, self)
-
-    @path("changes/compare/", name="changes-compare")
-    def change_compare(self, request):
-        from dateline.newsroom.changelog.views import compare_form
-
-        return compare_form(request, self)
-
-    @path("changes/<int:old>/<int:new>/", name="changes-diff")
-    def change_diff(self, request, old, new):
-        from dateline.newsroom.changelog.views import change_diff
-
-        return change_diff(request, self, old, new)
+    @classmethod
+    def get_subpage_urls(cls):
+        # Addresses under the article's own that features add (hooks.py).
+        return super().get_subpage_urls() + article_routes()

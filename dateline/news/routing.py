@@ -21,6 +21,9 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from wagtail.models import Page, PageViewRestriction
 
+from dateline.adapters.wagtail import cached_parent, set_cached_parent
+from dateline.caching.fragments import remembered
+
 
 class RoutesInOneQueryMixin:
     """For the site root page type: route the whole path with one tree query."""
@@ -36,6 +39,18 @@ class RoutesInOneQueryMixin:
                 except type(self).DoesNotExist:  # deleted since the site was looked up
                     raise Http404 from None
             return super(RoutesInOneQueryMixin, page).route(request, path_components)
+        # Kept between requests until the page found is purged (published,
+        # moved, unpublished, deleted, made private: caching/fragments.py).
+        page, rest = remembered(
+            request, "route", [self.pk, *path_components], lambda: self._find(path_components)
+        )
+        if page is None:
+            # No child page has the first slug: Wagtail's own routing gives the 404.
+            return super().route(request, path_components)
+        return page.route(request, rest)
+
+    def _find(self, path_components):
+        """((the deepest page along the path, the components below it), its public path)."""
         # This page's own url_path, then one per level below it.
         candidates = [
             self.url_path + "".join(slug + "/" for slug in path_components[:depth])
@@ -72,11 +87,10 @@ class RoutesInOneQueryMixin:
                 break
             restricted = restricted or page.restricted
             page = page.specific_deferred
-            page._cached_parent_obj = parent
+            set_cached_parent(page, parent)
             chain.append(page)
         if len(chain) == 1:
-            # No child page has the first slug: Wagtail's own routing gives the 404.
-            return super().route(request, path_components)
+            return (None, path_components), None  # nothing to keep
 
         found = chain[-1]
         model = found.specific_class
@@ -90,10 +104,12 @@ class RoutesInOneQueryMixin:
             ).get(pk=found.pk)
         except model.DoesNotExist:  # deleted since the tree query
             raise Http404 from None
-        page._cached_parent_obj = found._cached_parent_obj
+        set_cached_parent(page, cached_parent(found))
         page._restricting_page_ids = {p.alias_of_id or p.pk for p in [*chain[:-1], page]}
         page._restricted_along_path = restricted
-        return page.route(request, path_components[len(chain) - 1 :])
+        # The page's own public path: "/" and the slugs below the site root.
+        public_path = "/" + "".join(slug + "/" for slug in path_components[: len(chain) - 1])
+        return (page, path_components[len(chain) - 1 :]), public_path
 
 
 class RestrictionsFromRouteMixin:

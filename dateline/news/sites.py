@@ -3,68 +3,46 @@
 Wagtail looks the site up in the database on every request (one query with a
 ranking expression that costs more to build than to run), and every page
 shows the same section menu (another query). Both change only when an
-administrator edits the sites, or a section is published, unpublished, moved,
-deleted or made private, and each of those purges every cached page, which
-moves the cache's site-wide purge marker. So each process remembers both by
-host and port: forgotten at once in the process that saved a site (the
-signals below), on the next request in the others (the marker has moved),
-and after SITE_MEMO_SECONDS whatever happens (the marker cannot be read while
-Redis is down).
+administrator edits the sites, or a section is published, unpublished,
+renamed, moved, deleted or made private: each of those calls
+`site_memo.changed()` (signals below, purging.py), and every process looks
+both up again (dateline/caching/memo.py). They are remembered by host and
+port, as Wagtail finds sites.
 
 Each request gets its own copy, so nothing a request hangs on the site or its
 root page (Wagtail caches `.specific` on the instance) outlives the request.
 """
 
 import copy
-import threading
-import time
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from wagtail import views as wagtail_views
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
-from dateline.caching import keys
-from dateline.caching.middleware import cache_backend
+from dateline.adapters.django import raw_host
+from dateline.adapters.wagtail import find_site, has_request_site, set_request_site
+from dateline.caching.memo import ProcessMemo
 
 from .context_processors import menu_sections
 from .routing import RoutesInOneQueryMixin
 
-# Host headers come from clients; the memo never grows past this many.
-MAX_HOSTS = 64
+
+def _site_and_menu(host_and_port, request):
+    site = with_typed_root(find_site(request))
+    sections = list(menu_sections(site)) if site is not None else []
+    return site, sections
 
 
-class SiteMemo:
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self._entries = {}
-        self._lock = threading.Lock()
+site_memo = ProcessMemo(
+    "site", _site_and_menu, max_age=settings.DATELINE_MEMO_SECONDS, max_entries=64
+)
 
-    def site_for(self, request):
-        return self.remembered(request)[0]
 
-    def remembered(self, request):
-        """A copy of (the request's site, its menu sections) as last looked up."""
-        key = (request._get_raw_host(), request.get_port())
-        now = time.monotonic()
-        # Editing a site purges every page (caching/signals.py), which moves
-        # the site-wide purge marker: every process sees that on its next
-        # request. Read before the lookup, so an edit in between is seen next time.
-        marker = cache_backend().get(keys.SITE_MARKER)
-        entry = self._entries.get(key)
-        if entry is None or entry[0] <= now or entry[1] != marker:
-            site = with_typed_root(Site._find_for_request(request))
-            sections = list(menu_sections(site)) if site is not None else []
-            entry = (now + self.seconds, marker, (site, sections))
-            with self._lock:
-                if len(self._entries) >= MAX_HOSTS:
-                    self._entries = {}
-                self._entries[key] = entry
-        return _copy_for_request(*entry[2])
-
-    def forget(self, **kwargs):
-        with self._lock:
-            self._entries = {}
+def remembered(request):
+    """A copy of (the request's site, its menu sections) as last looked up."""
+    site, sections = site_memo.get((raw_host(request), request.get_port()), request)
+    return _copy_for_request(site, sections)
 
 
 def _copy_for_request(site, sections):
@@ -96,16 +74,20 @@ def with_typed_root(site):
     return site
 
 
-memo = SiteMemo(settings.DATELINE_SITE_MEMO_SECONDS)
-post_save.connect(memo.forget, sender=Site, dispatch_uid="site-memo-save")
-post_delete.connect(memo.forget, sender=Site, dispatch_uid="site-memo-delete")
+def _site_changed(**kwargs):
+    site_memo.changed()
+
+
+# Sites themselves, and privacy (a private section leaves the menu); a
+# section's own changes are in purging.py, with the purge they cause.
+for _model in (Site, PageViewRestriction):
+    post_save.connect(_site_changed, sender=_model, dispatch_uid=f"site-memo-save-{_model}")
+    post_delete.connect(_site_changed, sender=_model, dispatch_uid=f"site-memo-delete-{_model}")
 
 
 class RememberedSiteMiddleware:
     """Answer Wagtail's `Site.find_for_request` from the memo, for page views.
 
-    Wagtail keeps the site it finds on `request._wagtail_site`; setting it
-    first is the documented effect of its own lookup, so nothing else changes.
     Only for Wagtail's page view, where every request needs the site: the
     health checks and media files must not touch the database at all, and
     other views look the site up once, as before.
@@ -118,6 +100,7 @@ class RememberedSiteMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        wanted = view_func is wagtail_views.serve and memo.seconds > 0
-        if wanted and not hasattr(request, "_wagtail_site"):
-            request._wagtail_site, request.dateline_menu_sections = memo.remembered(request)
+        wanted = view_func is wagtail_views.serve and site_memo.max_age > 0
+        if wanted and not has_request_site(request):
+            site, request.dateline_menu_sections = remembered(request)
+            set_request_site(request, site)

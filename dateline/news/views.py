@@ -1,10 +1,8 @@
-"""Reader views outside the page tree: tag pages and the error pages."""
+"""Reader views outside the page tree: tag pages and the 404 page (500: operations/views.py)."""
 
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404
 from django.shortcuts import render
-from django.template import loader
 from django.template.response import TemplateResponse
-from django.views.decorators.csrf import requires_csrf_token
 from taggit.models import Tag
 
 from .models import ArticlePage, attach_sections, paginate
@@ -29,10 +27,3 @@ def page_not_found(request, exception=None):
     """A 404 that helps: the sections and the latest stories, not a dead end."""
     latest = attach_sections(ArticlePage.objects.for_listing()[:5])
     return render(request, "404.html", {"latest_stories": latest}, status=404)
-
-
-@requires_csrf_token
-def server_error(request):
-    # Rendered without the request, so no context processor runs: the
-    # database or the page tree may be why we are here.
-    return HttpResponseServerError(loader.render_to_string("500.html"))

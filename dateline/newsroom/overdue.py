@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import PageLogEntry, Revision
 
-from dateline.checks.publishing import HELD_ACTION
+from dateline.editorial_checks.publishing import HELD_ACTION
 from dateline.news.models import ArticlePage
 
 # The worker's own delay: not overdue yet, just not picked up.

@@ -53,8 +53,10 @@ class Role:
     `page_permissions` are wagtailcore.Page codenames granted on the front
     page; `collection_permissions` are granted on the root collection;
     `permissions` are global "app_label.codename" permissions; `apps` grants
-    every permission the named apps define, as far as they exist when the
-    command runs (so a role follows an app that adds permissions later).
+    every permission the named apps define, and `feature_permissions` these
+    permissions of features, as far as they exist when the command runs (so a
+    role follows an app that adds permissions later, and a newsroom without
+    a feature installed still gets its roles).
     """
 
     key: str
@@ -64,6 +66,7 @@ class Role:
     collection_permissions: tuple[str, ...] = ()
     permissions: tuple[str, ...] = ()
     apps: tuple[str, ...] = field(default=())
+    feature_permissions: tuple[str, ...] = field(default=())
 
 
 REPORTER = Role(
@@ -74,11 +77,14 @@ REPORTER = Role(
     page_permissions=("add_page",),
     collection_permissions=CHOOSE_AND_ADD_MEDIA,
     permissions=(ACCESS_ADMIN,),
+    # Live coverage: post updates, and correct or delete one's own.
+    feature_permissions=("live.add_liveupdate",),
 )
 EDITOR = Role(
     key="editor",
     group_name="Editors",
-    summary="Reviews, edits, publishes, schedules and corrects any article.",
+    summary="Reviews, edits, publishes, schedules and corrects any article; composes and "
+    "sends newsletter issues.",
     page_permissions=("add_page", "change_page", "publish_page", "lock_page", "unlock_page"),
     collection_permissions=ALL_MEDIA,
     permissions=(
@@ -86,7 +92,16 @@ EDITOR = Role(
         "wagtailredirects.add_redirect",
         "wagtailredirects.change_redirect",
         "wagtailredirects.delete_redirect",
+        # Newsletters: compose issues and send them (the send page confirms the count).
+        "newsletters.add_issue",
+        "newsletters.change_issue",
+        "newsletters.view_issue",
+        "newsletters.send_issue",
+        "newsletters.view_send",
+        "newsletters.view_newsletter",
     ),
+    # Live coverage: post, correct and delete anyone's updates, start and end it.
+    apps=("live",),
 )
 MODERATOR = Role(
     key="moderator",
@@ -109,7 +124,16 @@ ADMINISTRATOR = Role(
         "wagtailcore.delete_collection",
     ),
     permissions=(ACCESS_ADMIN,),
-    apps=("auth", "wagtailcore", "wagtailredirects", "wagtailusers", "comments", "taggit"),
+    apps=(
+        "auth",
+        "wagtailcore",
+        "wagtailredirects",
+        "wagtailusers",
+        "comments",
+        "taggit",
+        "newsletters",
+        "live",
+    ),
 )
 
 ROLES = (REPORTER, EDITOR, MODERATOR, ADMINISTRATOR)
@@ -151,6 +175,11 @@ def apply_role(role, pages, collection):
     granted = _permissions(role.permissions)
     if role.apps:
         granted += list(Permission.objects.filter(content_type__app_label__in=role.apps))
+    for dotted in role.feature_permissions:
+        app_label, codename = dotted.split(".", 1)
+        granted += list(
+            Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
     group.permissions.set(granted)
 
     # Exactly the declared rights on exactly these pages: anything else the

@@ -5,24 +5,29 @@ An archive is a .tar.gz with:
   manifest.json   format, time, database engine, applied migrations, and a
                   SHA-256 for every other member, checked before restoring
   database.json   `dumpdata` of every app but sessions, primary keys kept
-  media/...       MEDIA_ROOT as it was
+  media/...       every uploaded file and rendition, as the media storage
+                  holds it (MEDIA_ROOT, or the S3 bucket when S3_BUCKET is set)
 
 JSON rather than pg_dump or SQLite's file: one format for both engines, so a
-newsroom can also move from the embedded run to PostgreSQL with it.
+newsroom can also move from the embedded run to PostgreSQL with it. Media is
+read and written through Django's storage API, so the same archive moves a
+newsroom from the local disk to object storage and back.
 """
 
 import hashlib
 import io
 import json
 import os
+import posixpath
 import shutil
 import tarfile
 import tempfile
 from pathlib import Path
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, connection, transaction
@@ -87,19 +92,47 @@ def _dump_database(target):
         )
 
 
+def _is_link(storage, name):
+    """A symbolic link in a local media folder: not an upload, and it may lead anywhere."""
+    try:
+        return os.path.islink(storage.path(name))
+    except NotImplementedError:  # an object store has no links
+        return False
+
+
+def stored_media(storage, folder=""):
+    """The name of every file `storage` holds, walking its folders (or a bucket's prefixes)."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:  # no media folder yet
+        return []
+    names = [posixpath.join(folder, name) for name in files]
+    for sub in folders:
+        if not _is_link(storage, posixpath.join(folder, sub)):
+            names += stored_media(storage, posixpath.join(folder, sub))
+    return sorted(name for name in names if not _is_link(storage, name))
+
+
+def _copy_media(storage, scratch):
+    """Every stored file copied into `scratch`/media: {archive name: local copy}."""
+    members = {}
+    for name in stored_media(storage):
+        local = scratch / "media" / name
+        local.parent.mkdir(parents=True, exist_ok=True)
+        with storage.open(name, "rb") as source, local.open("wb") as target:
+            shutil.copyfileobj(source, target, 1 << 20)
+        members["media/" + name] = local
+    return members
+
+
 def create_backup(destination):
     """Write the archive to `destination` (a path); returns what it holds."""
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="dateline-backup-") as scratch:
         dump = Path(scratch) / "database.json"
         _dump_database(dump)
-        members = {"database.json": dump}
-        if media_root.is_dir():
-            for path in sorted(media_root.rglob("*")):
-                if path.is_file() and not path.is_symlink():
-                    members["media/" + path.relative_to(media_root).as_posix()] = path
+        members = {"database.json": dump, **_copy_media(default_storage, Path(scratch))}
         manifest = {
             "format": FORMAT,
             "created_at": timezone.now().isoformat(),
@@ -153,7 +186,6 @@ def restore_backup(source):
     source = Path(source)
     if not source.is_file():
         raise BackupError(f"no such backup file: {source}")
-    media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory(prefix="dateline-restore-") as scratch:
         scratch = Path(scratch)
         try:
@@ -192,10 +224,17 @@ def restore_backup(source):
 
         restored_media = 0
         for name in manifest["files"]:
-            if not name.startswith("media/"):
-                continue
-            target = media_root / name.removeprefix("media/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.move(scratch / name, target)
-            restored_media += 1
+            if name.startswith("media/"):
+                _put_back(default_storage, name.removeprefix("media/"), scratch / name)
+                restored_media += 1
     return manifest, restored_media
+
+
+def _put_back(storage, name, local):
+    """Store `local` under exactly `name`, the name the restored database refers to."""
+    if storage.exists(name):
+        storage.delete(name)
+    with local.open("rb") as handle:
+        stored = storage.save(name, File(handle, name=posixpath.basename(name)))
+    if stored != name:  # another process stored a file of that name meanwhile
+        raise BackupError(f"media file {name} was stored as {stored}; restore again")

@@ -16,9 +16,10 @@ import os
 import queue
 import re
 import sys
-import threading
 import time
 import uuid
+
+from .background import PerProcess
 
 logger = logging.getLogger("dateline.requests")
 
@@ -125,63 +126,77 @@ class JsonFormatter(logging.Formatter):
 
 
 class BackgroundStreamHandler(logging.handlers.QueueHandler):
-    """Writes records to stderr from one thread of its own.
+    """Writes records to stderr from a thread of its own: the stdlib's QueueListener.
 
     Every request logs a line; written from the request's thread, the
     server's threads would queue on the stream's lock and on each write. Here
-    a request only puts the record on a queue, and a writer thread formats
-    and writes it. Used for dateline.requests, whose records hold only plain
-    values, so formatting them later gives the same line.
+    a request only puts the record on a queue. Used for dateline.requests,
+    whose records hold only plain values, so formatting them later, in the
+    writer's thread, gives the same line.
     """
-
-    WRITE_INTERVAL = 0.1  # seconds
 
     def __init__(self):
         super().__init__(queue.SimpleQueue())
-        self.stream = sys.stderr
-        self._pid = None
-        self._start_lock = threading.Lock()
-        self._write_lock = threading.Lock()
+        self._lines = _LineBatch(sys.stderr)
+        # The server forks its workers after loading settings: one writer per process.
+        self._writer = PerProcess(self._start_writer)
+
+    def setFormatter(self, fmt):  # noqa: N802 - logging's own name
+        super().setFormatter(fmt)
+        self._lines.setFormatter(fmt)
 
     def prepare(self, record):
         return record
 
     def enqueue(self, record):
-        if self._pid != os.getpid():
-            self._start_writer()
+        self._writer.ensure_started()
         self.queue.put_nowait(record)
 
     def _start_writer(self):
-        # Once per process: the server forks its workers after loading settings.
-        with self._start_lock:
-            if self._pid == os.getpid():
-                return
-            writer = threading.Thread(target=self._write, name="dateline-request-log", daemon=True)
-            writer.start()
-            self._pid = os.getpid()
-            # Write what is still queued when the process ends. multiprocessing
-            # runs these finalizers in forked workers, which skip atexit.
-            multiprocessing.util.Finalize(self, self.flush, exitpriority=10)
+        listener = _BatchingListener(self.queue, self._lines)
+        listener.start()
+        # Write what is still queued when the process ends. multiprocessing
+        # runs these finalizers in forked workers too, which skip atexit.
+        multiprocessing.util.Finalize(self, listener.stop, exitpriority=10)
 
-    def _write(self):
-        # Wakes a few times a second and writes what has queued up in one go:
-        # waking per record would pass the GIL back and forth on every request.
-        while True:
-            time.sleep(self.WRITE_INTERVAL)
-            self.flush()
+
+class _LineBatch(logging.Handler):
+    """Formats records as they come and writes them to the stream in one go on flush()."""
+
+    def __init__(self, stream):
+        super().__init__()
+        self.stream = stream
+        self._lines = []
+
+    def emit(self, record):
+        try:
+            self._lines.append(self.format(record))
+        except Exception:  # noqa: BLE001 - a bad record must not stop the writer
+            self.handleError(record)
 
     def flush(self):
-        with self._write_lock:
-            lines = []
-            while True:
-                try:
-                    record = self.queue.get_nowait()
-                except queue.Empty:
-                    break
-                try:
-                    lines.append(self.format(record))
-                except Exception:  # noqa: BLE001 - a bad record must not stop the writer
-                    self.handleError(record)
-            if lines:
-                self.stream.write("\n".join(lines) + "\n")
-                self.stream.flush()
+        if self._lines:
+            lines, self._lines = self._lines, []
+            self.stream.write("\n".join(lines) + "\n")
+            self.stream.flush()
+
+
+class _BatchingListener(logging.handlers.QueueListener):
+    """Wakes a few times a second and writes what has queued up in one write:
+    waking per record would pass the GIL back and forth on every request."""
+
+    WRITE_INTERVAL = 0.1  # seconds
+
+    def dequeue(self, block):
+        try:
+            return self.queue.get_nowait()
+        except queue.Empty:
+            for handler in self.handlers:
+                handler.flush()
+            time.sleep(self.WRITE_INTERVAL)
+            return self.queue.get(block)
+
+    def stop(self):
+        super().stop()
+        for handler in self.handlers:
+            handler.flush()

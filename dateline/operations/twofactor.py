@@ -13,6 +13,7 @@ import django_otp
 from django import forms
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -27,13 +28,20 @@ def check_code(device, code):
     """Why `code` is not the device's current one, in words for the person, or ""
     when it is (which uses it up). Every attempt goes through django-otp's throttle.
     """
-    allowed, details = device.verify_is_allowed()
-    if not allowed:
-        locked_until = (details or {}).get("locked_until") or timezone.now()
-        wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
-        return f"Too many wrong codes. Wait {wait} seconds, then enter the code your app shows."
-    if not device.verify_token("".join(code.split())):
-        return WRONG_CODE
+    with transaction.atomic():
+        # Codes are checked against the device's row, locked: two machines given
+        # the same code at the same moment take turns, and the second finds it used
+        # (django-otp alone reads, checks and saves without a lock).
+        # The caller's own object is brought up to date, as it may save it later.
+        type(device).objects.select_for_update().filter(pk=device.pk).first()
+        device.refresh_from_db()
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            locked_until = (details or {}).get("locked_until") or timezone.now()
+            wait = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+            return f"Too many wrong codes. Wait {wait} seconds, then enter the code your app shows."
+        if not device.verify_token("".join(code.split())):
+            return WRONG_CODE
     return ""
 
 

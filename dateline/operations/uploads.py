@@ -15,6 +15,7 @@ import warnings
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from PIL import ExifTags, Image
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
@@ -134,3 +135,23 @@ class LocationSafeImageForm(BaseImageForm):
         if cleaned is None:
             return upload
         return SimpleUploadedFile(upload.name, cleaned, content_type=upload.content_type)
+
+    def save(self, commit=True):
+        """Store the image and its search index row together, or neither.
+
+        Wagtail saves the row, then indexes it, in separate statements: when
+        indexing failed, the editor saw an error for an image that was in fact
+        stored, and uploading it again made a second copy. In one transaction a
+        failed upload leaves nothing behind (its file is removed too), so trying
+        again makes exactly one image.
+        """
+        if not commit:
+            return super().save(commit=False)
+        creating = self.instance.pk is None
+        try:
+            with transaction.atomic():
+                return super().save(commit=True)
+        except BaseException:
+            if creating and self.instance.file:
+                self.instance.file.storage.delete(self.instance.file.name)
+            raise

@@ -1,12 +1,18 @@
-"""Health endpoints for load balancers, and the error page for an unreachable database."""
+"""Health endpoints for load balancers, and error pages: an unreachable database,
+a form too large to read."""
 
 import sys
 
-from django.http import JsonResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
+from django.utils.cache import add_never_cache_headers
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
-
-from dateline.news import views as news_views
 
 from .faults import is_database_unavailable, service_unavailable
 from .health import readiness
@@ -35,4 +41,23 @@ def server_error(request):
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         return service_unavailable(request)
-    return news_views.server_error(request)
+    # Rendered without the request, so no context processor runs: the
+    # database or the page tree may be why we are here.
+    return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def bad_request(request, exception):
+    """Django's handler400. A form larger than DATA_UPLOAD_MAX_MEMORY_SIZE (a
+    comment pasted from a whole book, say) gets a page in the site's design that
+    names the limit, as 413 Content Too Large, instead of a bare "Bad Request";
+    every other bad request keeps Django's answer."""
+    if isinstance(exception, RequestDataTooBig):
+        response = render(
+            request,
+            "413.html",
+            {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)},
+            status=413,
+        )
+        add_never_cache_headers(response)
+        return response
+    return defaults.bad_request(request, exception)

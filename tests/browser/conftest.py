@@ -1,20 +1,25 @@
 """Playwright driving Debian's Chromium against a live Dateline server.
 
 Where no Chromium is installed the browser tests are skipped with a reason,
-except under CI (CI=true), where a missing browser fails the run.
+except under CI (CI=true), where a missing browser fails the run
+(`dateline.testing.requirements`).
 """
 
 import os
-import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.test import modify_settings
+
+from dateline.testing.requirements import CHROMIUM, require
 
 # Playwright's sync API runs an event loop in this thread; the live server's
 # database work happens in its own thread, so Django's async guard does not apply.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-results" / "browser"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -34,11 +39,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (required under CI)")
-        pytest.skip(message)
+    require("browser")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -63,11 +64,14 @@ class PageWatcher:
         self.console_errors = []
         page.on("request", lambda request: self.requests.append(request.url))
         page.on("response", lambda response: self.responses.append(response))
-        page.on(
-            "console",
-            lambda message: message.type == "error" and self.console_errors.append(message.text),
-        )
+        page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _console(self, message):
+        if message.type == "error":
+            # "Failed to load resource" names no address; the location does.
+            where = message.location.get("url") or ""
+            self.console_errors.append(f"{message.text} {where}".strip())
 
     @property
     def foreign_requests(self):
@@ -94,6 +98,49 @@ def _page_opener(browser, server_url):
     return _open, contexts
 
 
+class RequestsInFlight:
+    """Requests the live server is still answering, counted with Django's own signals.
+
+    The live server shares the test's in-memory SQLite connection, so a request
+    still running when a transactional test empties the database (a preview the
+    page asked for just before it closed) breaks the flush: teardown waits for
+    none to be left. Only the live server's threads count: a test client's
+    request in the main thread (a streamed response nobody closed) must not
+    make every later browser test wait.
+    """
+
+    def __init__(self):
+        self.count = 0
+        self._lock = threading.Lock()
+        request_started.connect(self._started, dispatch_uid="browser-tests-started")
+        request_finished.connect(self._finished, dispatch_uid="browser-tests-finished")
+
+    def _started(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self._lock:
+            self.count += 1
+
+    def _finished(self, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            return
+        with self._lock:
+            self.count = max(0, self.count - 1)
+
+    def wait_until_none(self, timeout=20):
+        deadline = time.monotonic() + timeout
+        while self.count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if self.count:
+            # Forget requests that never finished (a stream the browser dropped)
+            # so that one stuck request costs one wait, not one per test.
+            with self._lock:
+                self.count = 0
+
+
+in_flight = RequestsInFlight()
+
+
 @pytest.fixture
 def open_page(browser, live_server):
     """Open a page on pytest-django's live server, for tests that change data.
@@ -105,6 +152,19 @@ def open_page(browser, live_server):
     yield opener
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_the_flush(request):
+    """Set up after the live server (so torn down before it and the database
+    flush), and after the test's own pages are closed: waits for the requests
+    they left running."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("live_server")
+    yield
+    in_flight.wait_until_none()
 
 
 @pytest.fixture(scope="session")
@@ -121,9 +181,9 @@ def reader_server(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_demo_site()  # again, if a transactional test emptied the database
         server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
-        yield server
-        server._live_server_modified_settings.disable()
+        # What pytest-django's `live_server` does for each test: its host is allowed.
+        with modify_settings(ALLOWED_HOSTS={"append": "localhost"}):
+            yield server
         server.stop()
 
 

@@ -94,7 +94,10 @@ def test_listing_and_error_pages_load_cleanly(open_reader_page, output_dir, path
     expected = (
         []
         if response.ok
-        else ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+        else [
+            "Failed to load resource: the server responded with a status of 404 (Not Found) "
+            + page.url
+        ]
     )
     assert watcher.console_errors == expected
     assert watcher.foreign_requests == []

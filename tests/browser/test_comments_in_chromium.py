@@ -51,7 +51,7 @@ def approve_in_admin(admin, live_server, comment):
     admin.goto(live_server.url + "/admin/snippets/comments/comment/?status=pending")
     admin.get_by_role("link", name=f"Moderate comment #{comment.pk}").click()
     assert comment.body.splitlines()[0] in admin.locator(".comment-moderation-body").inner_text()
-    admin.get_by_role("button", name="Approved").click()
+    admin.get_by_role("button", name="Approve", exact=True).click()
     admin.wait_for_url("**/admin/snippets/comments/comment/**")
     assert "Approved: comment by" in admin.locator(".messages").inner_text()
 
@@ -153,17 +153,62 @@ def test_hostile_comments_never_run_on_the_article_or_in_the_admin(
     context.close()
 
 
-def test_a_reader_without_javascript_can_post(site, open_page):
+def test_a_reader_without_javascript_posts_with_one_press(site, open_page, settings):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 3
     page, _, watcher = open_page(ARTICLE_URL, java_script_enabled=False)
     page.get_by_label("Comment *").fill("No scripts here, just words. ✍️")
     page.get_by_label("Name *").fill("Dee")
     page.get_by_label("Email *").fill("dee@example.org")
     page.get_by_role("button", name="Post Comment").click()
-    # Without the script there was no token yet: nothing stored, everything kept.
-    assert "press “Post Comment” again" in page.locator(".comment-problem-message").inner_text()
-    assert page.get_by_label("Comment *").input_value() == "No scripts here, just words. ✍️"
-    assert Comment.objects.count() == 0
-    page.get_by_role("button", name="Post Comment").click()
+    # One press: the comment is stored and shown to its writer, held for a moderator.
     page.wait_for_url("**/world/quota-talks/?posted=*")
     assert "awaiting moderation" in page.locator(".comment-held").inner_text()
     assert Comment.objects.get().body == "No scripts here, just words. ✍️"
+
+
+def test_a_quick_writer_with_javascript_posts_with_one_press_and_is_not_taken_for_a_bot(
+    site, open_page, settings
+):
+    settings.COMMENTS_MIN_SECONDS_TO_SUBMIT = 3
+    settings.COMMENTS_POLICY = {"verify_first_time": False}
+    page, _, watcher = open_page(ARTICLE_URL)
+    page.get_by_label("Comment *").fill("Fast typist.")
+    page.get_by_label("Name *").fill("Quinn")
+    page.get_by_label("Email *").fill("quinn@example.org")
+    page.get_by_role("button", name="Post Comment").click()  # well within 3 seconds
+    page.wait_for_url("**/world/quota-talks/?posted=*", timeout=10_000)
+    comment = Comment.objects.get()
+    assert comment.status == Status.APPROVED, comment.held_reasons
+    assert "Your comment is published" in page.locator(".comment-notice").inner_text()
+    assert watcher.console_errors == []
+
+
+def test_the_comment_box_counts_down_and_keeps_an_overlong_comment(site, open_page):
+    from dateline.comments.forms import COMMENT_MAX_LENGTH
+
+    page, _, watcher = open_page(ARTICLE_URL)
+    box = page.get_by_label("Comment *")
+    counter = page.locator(".char-count")
+    assert counter.inner_text() == "5,000 of 5,000 characters left"
+    # The counter is part of the field's description; the announcements are polite.
+    described = box.get_attribute("aria-describedby").split()
+    assert counter.get_attribute("id") in described
+    live = page.locator("form.comment-form [aria-live=polite]")
+    assert live.count() == 1 and live.inner_text() == ""
+    box.fill("A" * 10)
+    assert counter.inner_text() == "4,990 of 5,000 characters left"
+    page.wait_for_timeout(1200)
+    assert live.inner_text() == ""  # far from the limit: nothing said
+    text = "B" * (COMMENT_MAX_LENGTH + 12)
+    box.fill(text)
+    assert counter.inner_text().startswith("12 characters too many: the limit is 5,000.")
+    page.get_by_label("Name *").fill("Lee")
+    page.get_by_label("Email *").fill("lee@example.org")
+    page.get_by_role("button", name="Post Comment").click()
+    page.wait_for_timeout(500)
+    # Not sent to be refused: still here, in the box, with the count said aloud.
+    assert page.url.endswith(ARTICLE_URL)
+    assert box.input_value() == text
+    assert live.inner_text().startswith("12 characters too many")
+    assert Comment.objects.count() == 0
+    assert watcher.console_errors == []

@@ -14,9 +14,9 @@ PASSWORD = "a long editor password"
 def draft():
     from django.contrib.auth import get_user_model
 
-    from dateline.checks.tests.factories import make_photo
-    from dateline.checks.tests.reference import reference_article
     from dateline.demo.loader import load_demo_site
+    from dateline.editorial_checks.tests.factories import make_photo
+    from dateline.editorial_checks.tests.reference import reference_article
     from dateline.news.models import ArticleAuthor, AuthorPage, SectionPage
 
     load_demo_site()

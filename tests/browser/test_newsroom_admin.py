@@ -63,7 +63,7 @@ def session(browser, live_server):
 def reporter_writes_and_submits(page, base):
     world = SectionPage.objects.get(slug="world")
     page.goto(f"{base}/admin/pages/add/news/articlepage/{world.pk}/")
-    page.get_by_placeholder("Page title*").fill("Lighthouse keepers vote to strike")
+    page.get_by_placeholder("Headline*").fill("Lighthouse keepers vote to strike")
     page.locator("#id_deck").fill("The last six keepers want the automation plan delayed.")
     page.get_by_role("button", name="Choose a page (Author page)").click()
     page.locator(".modal-content").get_by_role("link", name="Tomas Okafor").click()
@@ -92,19 +92,9 @@ def reporter_writes_and_submits(page, base):
 
 def editor_schedules_and_approves(page, base, article, go_live):
     page.goto(f"{base}/admin/pages/{article.pk}/edit/")
-    page.get_by_role("button", name="Status").click()
-    page.get_by_role("button", name="Set schedule").click()
-    dialog = page.locator("#schedule-publishing-dialog")
-    # Set the field's value directly: typing opens a date picker that covers
-    # the dialog's button, and Escape would close the dialog with it.
-    dialog.locator("#id_go_live_at").evaluate(
-        "(field, value) => { field.value = value;"
-        " field.dispatchEvent(new Event('change', {bubbles: true})); }",
-        timezone.localtime(go_live).strftime("%Y-%m-%d %H:%M"),
-    )
-    dialog.get_by_role("button", name="Save schedule").click()
-    page.wait_for_load_state("networkidle")
-    page.get_by_role("button", name="More actions").click()
+    # One input to the minute, in the newsroom's time zone, then the main
+    # button, which is the decision while the article waits for review.
+    page.get_by_label("Publish at").fill(timezone.localtime(go_live).strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Approve and Publish").click()
     page.wait_for_load_state("networkidle")
 
@@ -114,8 +104,7 @@ def editor_adds_correction(page, base, article):
     page.get_by_role("button", name="Add Correction or update").click()
     page.locator("select[name='notes-0-kind']").select_option("correction")
     page.locator("textarea[name='notes-0-text']").fill(CORRECTION)
-    page.get_by_role("button", name="More actions").click()
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     page.get_by_text("has been published").wait_for()
 
 

@@ -1,14 +1,14 @@
 """200 simultaneous comment posts, some repeating the same form submission,
 against the real server on PostgreSQL: every accepted post is exactly one row."""
 
-import os
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
 
 import pytest
 
-from bench.live_server import CommentServer, postgres_available
+from dateline.testing.comments import CommentServer
+from dateline.testing.requirements import require
 
 UNIQUE_SUBMISSIONS = 140
 REPEATS = 60  # double clicks and retries of submissions already in flight
@@ -16,11 +16,7 @@ REPEATS = 60  # double clicks and retries of submissions already in flight
 
 @pytest.fixture(scope="module")
 def server():
-    if not postgres_available():
-        message = "PostgreSQL is not running on 127.0.0.1:5432"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message + " (required under CI)")
-        pytest.skip(message)
+    require("concurrency")
     with CommentServer("dateline_comments_concurrency", workers=2, threads=16) as running:
         yield running
 

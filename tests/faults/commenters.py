@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
-from .services import Crowd, browser, dateline, fetch
+from dateline.testing.servers import dateline, fetch
+
+from .services import Crowd, browser
 
 # The server's COMMENTS_MIN_SECONDS_TO_SUBMIT (the default): a form posted
 # sooner than this after its token was issued is sent back as "too quick".

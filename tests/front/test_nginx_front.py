@@ -5,40 +5,33 @@ would) in front of a live server with the page cache and page files on.
 Skipped where nginx is not installed, except under CI, where it must be.
 """
 
-import contextlib
 import http.client
-import os
-import shutil
-import signal
-import socket
 import ssl
 import subprocess
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from dateline.testing.requirements import require
+from dateline.testing.servers import Nginx
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-def free_ports(count):
-    """`count` different free ports: each socket stays open until all are chosen,
-    or the kernel may hand the same port out twice."""
-    with contextlib.ExitStack() as stack:
-        sockets = [stack.enter_context(socket.socket()) for _ in range(count)]
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
+def _unchecked_tls():
+    """The test's own certificate: trusted for what it is, not checked against a CA."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
-# The test's own certificate: trusted for what it is, not checked against a CA.
-UNCHECKED_TLS = ssl._create_unverified_context()  # noqa: S323
+UNCHECKED_TLS = _unchecked_tls()
 
 
 def get(url, headers=None):
@@ -47,97 +40,62 @@ def get(url, headers=None):
         return response.headers, response.read().decode()
 
 
-def start_front(settings, tmp_path, listen, port_count=1, http_extra=""):
+def start_front(settings, tmp_path, listen=None, port_count=1, http_extra="", render_pool=""):
     """nginx with deploy/nginx.conf, filled in as an operator would, before a live app.
 
-    `listen(*ports)` gives what replaces the shipped `listen ${LISTEN}` line for
-    `port_count` free ports. Yields those ports once nginx answers.
+    `listen(*ports)` gives what fills the shipped `listen ${LISTEN}` line for
+    `port_count` free ports (by default 127.0.0.1 on the one port). Yields
+    those ports once nginx answers.
     """
-    if not Path(NGINX).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("nginx is required under CI: apt-get install nginx")
-        pytest.skip("nginx not installed: apt-get install nginx")
+    require("front")
     from pytest_django.live_server_helper import LiveServer
 
-    settings.DATELINE_PAGE_CACHE = {"enabled": True, "fresh_seconds": 300, "stale_seconds": 600}
+    settings.DATELINE_PAGE_CACHE = {
+        "enabled": True,
+        "fresh_seconds": 300,
+        "stale_seconds": 600,
+        "render_pool": render_pool,
+    }
     settings.DATELINE_PAGE_FILES_DIR = str(tmp_path / "page-files")
+    # The live server's own host is among these: it needs no setting of its own.
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
     app = LiveServer("127.0.0.1")  # built now, so its middleware sees these settings
-    app._live_server_modified_settings.enable()
-    nginx = None
+    nginx = Nginx.front(
+        tmp_path / "nginx",
+        app=app.url.removeprefix("http://"),
+        static_root=tmp_path / "static",
+        media_root=settings.MEDIA_ROOT,
+        page_files_dir=settings.DATELINE_PAGE_FILES_DIR,
+        listen=listen,
+        ports=port_count,
+        http_extra=http_extra,
+        worker_processes=1,
+        worker_connections=256,
+    )
     try:
         # Ports are chosen once the app holds its own, and chosen again if
         # another process takes one before nginx binds it.
-        for _attempt in range(3):
-            ports = free_ports(port_count)
-            nginx, output = _run_nginx(settings, tmp_path, app, listen(*ports), http_extra)
-            if _wait_for_nginx(nginx, output, ports[0]):
-                break
-        else:
-            pytest.fail(f"nginx could not bind free ports: {output.read_text()[-2000:]}")
-        yield ports
+        nginx.start()
+        yield nginx.ports
     finally:
-        if nginx is not None and nginx.poll() is None:
-            os.killpg(nginx.pid, signal.SIGTERM)
-            nginx.wait(timeout=10)
-        app._live_server_modified_settings.disable()
+        nginx.stop()
         app.stop()
-
-
-def _run_nginx(settings, tmp_path, app, listen, http_extra):
-    values = {
-        "APP": app.url.removeprefix("http://"),
-        "STATIC_ROOT": str(tmp_path / "static"),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "CACHE_DIR": str(tmp_path / "nginx-cache"),
-        "PAGE_FILES_DIR": settings.DATELINE_PAGE_FILES_DIR,
-    }
-    server_conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    server_conf = server_conf.replace("listen ${LISTEN}", listen)
-    for name, value in values.items():
-        server_conf = server_conf.replace("${" + name + "}", value)
-    conf = tmp_path / "nginx.conf"
-    conf.write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"worker_processes 1;\npid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
-        "events { worker_connections 256; }\n"
-        f"http {{\n include /etc/nginx/mime.types;\n access_log off;\n"
-        f" client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy;\n"
-        f" fastcgi_temp_path {tmp_path}/f; uwsgi_temp_path {tmp_path}/u;\n"
-        f" scgi_temp_path {tmp_path}/s;\n"
-        f"{http_extra}{server_conf}\n}}\n"
-    )
-    output = tmp_path / "nginx-output.log"
-    with output.open("w") as sink:
-        nginx = subprocess.Popen(
-            [NGINX, "-c", str(conf), "-g", "daemon off;"],
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    return nginx, output
-
-
-def _wait_for_nginx(nginx, output, port):
-    """True once nginx answers; False if it stopped because a port was taken."""
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            get(f"http://127.0.0.1:{port}/healthz")
-            return True
-        except OSError:
-            if nginx.poll() is not None:
-                if "Address already in use" in output.read_text():
-                    return False
-                pytest.fail(f"nginx exited: {output.read_text()[-2000:]}")
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
 
 
 @pytest.fixture
 def front(settings, demo_site, tmp_path):
-    for (port,) in start_front(settings, tmp_path, lambda port: f"listen 127.0.0.1:{port}"):
+    for (port,) in start_front(settings, tmp_path):
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def pooled_front(settings, demo_site, tmp_path):
+    """The front with cold renders handed to the render pool (docs/caching.md, "Crawlers").
+
+    The pool is the live app itself here (RENDER_APP=APP, as the shipped file
+    allows): what is tested is nginx's part, the hand-over and the limits.
+    """
+    for (port,) in start_front(settings, tmp_path, render_pool="/_dateline/render"):
         yield f"http://127.0.0.1:{port}"
 
 
@@ -161,7 +119,7 @@ def https_front(settings, demo_site, tmp_path):
     )
 
     def listen(plain, secure):
-        return f"listen 127.0.0.1:{plain};\n    listen 127.0.0.1:{secure} ssl"
+        return f"127.0.0.1:{plain};\n    listen 127.0.0.1:{secure} ssl"
 
     tls = f" ssl_certificate {certificate};\n ssl_certificate_key {key};\n"
     for plain, secure in start_front(settings, tmp_path, listen, port_count=2, http_extra=tls):
@@ -225,3 +183,44 @@ def test_behind_https_files_carry_hsts_and_plain_http_is_redirected(https_front)
     assert redirect.status == 301
     assert redirect.headers["Location"].startswith("https://")
     assert redirect.headers["Location"].endswith(ARTICLE)
+
+
+def status_and_headers(url, headers=None):
+    try:
+        response_headers, _ = get(url, headers)
+        return 200, response_headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+def test_a_first_render_goes_through_the_render_pool_and_then_is_a_file(pooled_front):
+    headers, body = get(pooled_front + ARTICLE)
+    assert headers["X-Front-Cache"] == "RENDER"
+    assert "<h1" in body
+    assert get(pooled_front + ARTICLE)[0]["X-Front-Cache"] == "FILE"
+    # A client cannot pass itself off as nginx's render request: the header is cleared.
+    status, forged = status_and_headers(
+        pooled_front + "/science/", headers={"X-Dateline-Render-Pool": "1"}
+    )
+    assert (status, forged["X-Front-Cache"]) == (200, "RENDER")
+
+
+def test_a_crawler_asking_for_many_cold_pages_at_once_is_told_to_come_back(pooled_front):
+    def ask(agent):
+        # Pages nobody asked for yet: each one a first render.
+        def one(number):
+            url = f"{pooled_front}/world/no-such-story-{len(agent)}-{number}/"
+            return status_and_headers(url, headers={"User-Agent": agent})
+
+        with ThreadPoolExecutor(12) as pool:
+            return list(pool.map(one, range(12)))
+
+    # A reader's browser: renders wait their turn, none is refused.
+    browser = ask("Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")
+    assert sorted({status for status, _ in browser}) == [404]
+    time.sleep(2.5)  # the address's allowance refills
+    crawler = ask("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+    refused = [headers for status, headers in crawler if status == 429]
+    assert len(refused) >= 4
+    assert all(headers["Retry-After"] == "1" for headers in refused)
+    assert {status for status, _ in crawler} == {404, 429}

@@ -9,7 +9,7 @@ def redis_cache(settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "dateline.caching.redis.RedisCache",
+            "BACKEND": "dateline.operations.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/13",
             "KEY_PREFIX": "dateline-test",
         },

@@ -49,7 +49,8 @@ def servers(redis_cache, django_requests):
     made = []
 
     def start():
-        server = HotPageApplication(WSGIHandler())
+        # Each with a listener of its own, as each process has.
+        server = HotPageApplication(WSGIHandler(), listener=broadcast.Listener())
         get(server, "/")  # configures it and starts its purge listener
         deadline = time.monotonic() + 5
         while not server.listener.is_listening:
@@ -179,9 +180,9 @@ def test_without_purge_notices_nothing_is_answered_from_memory(settings, django_
     settings.CACHES = {
         **settings.CACHES,
         "default": {
-            "BACKEND": "dateline.operations.cache.FaultTolerantRedisCache",
+            "BACKEND": "dateline.operations.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",
-            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1},
         },
     }
     server = HotPageApplication(WSGIHandler())

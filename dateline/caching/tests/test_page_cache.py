@@ -255,3 +255,58 @@ def test_pages_are_cached_and_purged_in_redis(
     response = client.get(ARTICLE)
     assert response["X-Cache"] == "MISS"
     assert b"Redis saw this" in response.content
+
+
+def test_deleting_a_whole_branch_purges_every_page(
+    client, settings, demo_site, django_capture_on_commit_callbacks
+):
+    from wagtail.models import Page
+
+    settings.DATELINE_PAGE_CACHE = {"enabled": True, "fresh_seconds": 300, "stale_seconds": 600}
+    assert client.get("/world/").status_code == 200
+    assert client.get("/world/")["X-Cache"] == "HIT"
+    authors = Page.objects.get(slug="authors")
+    # The author pages' parent is deleted in the same query as they are.
+    with django_capture_on_commit_callbacks(execute=True):
+        authors.delete()
+    assert client.get("/world/")["X-Cache"] != "HIT"
+
+
+def test_a_first_render_is_handed_to_the_render_pool_and_rendered_there(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.DATELINE_PAGE_CACHE = {
+        **settings.DATELINE_PAGE_CACHE,
+        "render_pool": "/_dateline/render",
+    }
+    handed = client.get(ARTICLE)
+    assert handed["X-Accel-Redirect"] == "/_dateline/render"
+    assert handed.content == b""
+    assert "private" in handed["Cache-Control"]
+    # nginx sends it to the pool, marked: rendered and stored there.
+    rendered = client.get(ARTICLE, headers={"X-Dateline-Render-Pool": "1"})
+    assert rendered["X-Cache"] == "MISS"
+    assert b"<h1" in rendered.content
+    # A page in the cache is answered where it is asked for, fresh or stale.
+    assert client.get(ARTICLE)["X-Cache"] == "HIT"
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePage.objects.get(
+            slug="president-heads-north-for-skarholm-summit"
+        ).save_revision().publish()
+    stale = client.get(ARTICLE)
+    assert "X-Accel-Redirect" not in stale
+    assert stale["X-Cache"] == "MISS"  # rendered here, by the one request that found it stale
+
+
+def test_the_worker_warming_a_page_renders_it_itself_with_a_render_pool(client, settings):
+    """The worker's renders reach no nginx: handing them over would warm nothing."""
+    from dateline.caching.middleware import WARM_REQUEST
+
+    settings.DATELINE_PAGE_CACHE = {
+        **settings.DATELINE_PAGE_CACHE,
+        "render_pool": "/_dateline/render",
+    }
+    warmed = client.get(ARTICLE, **{WARM_REQUEST: True})
+    assert "X-Accel-Redirect" not in warmed
+    assert b"<h1" in warmed.content
+    assert client.get(ARTICLE)["X-Cache"] == "HIT"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from dateline.caching import files, keys
+from dateline.caching import broadcast, files, keys
 from dateline.caching.middleware import AnonymousPageCacheMiddleware
 from dateline.caching.purge import purge_paths, purge_site
 from dateline.news.models import SectionPage
@@ -95,6 +95,92 @@ def test_a_change_every_page_shows_deletes_every_file(
     with django_capture_on_commit_callbacks(execute=True):
         section.save_revision().publish()
     assert list(page_files.rglob("index.html")) == []
+
+
+def test_a_page_another_machine_rendered_is_written_here_on_its_first_hit(client, page_files):
+    rendered = client.get(ARTICLE)
+    written = stored(page_files, ARTICLE)
+    # This machine has no file: another machine rendered the page into the shared cache.
+    written.unlink()
+    response = client.get(ARTICLE)
+    assert response["X-Cache"] == "HIT"
+    assert written.read_bytes() == rendered.content
+    # Aged from the render, not from the copy: the sweeper keeps the same bound.
+    assert written.stat().st_mtime <= time.time() - int(response["Age"])
+
+
+def test_a_purged_page_is_not_written_back_from_its_old_entry(client, page_files):
+    client.get(ARTICLE)
+    purge_paths([ARTICLE])
+    # Rendered again (a MISS writes the new file); the old entry is never copied.
+    assert client.get(ARTICLE)["X-Cache"] == "MISS"
+    assert stored(page_files, ARTICLE).exists()
+
+
+@pytest.fixture
+def this_machine(redis_cache):
+    """This machine's page files hearing purge notices, like one app process of it."""
+    notices = files.PurgeNotices(listener=broadcast.Listener())
+    notices.ensure_started()
+    deadline = time.monotonic() + 5
+    while not notices.listener.is_listening:
+        assert time.monotonic() < deadline, "the purge listener never subscribed"
+        time.sleep(0.02)
+    yield notices
+    notices.listener.stop()
+
+
+def wait_until_gone(target, seconds=2):
+    deadline = time.monotonic() + seconds
+    while target.exists():
+        assert time.monotonic() < deadline, f"{target} still there after {seconds} s"
+        time.sleep(0.01)
+
+
+def test_a_purge_on_another_machine_deletes_this_machines_files(client, page_files, this_machine):
+    for path in (ARTICLE, OTHER_SECTION_ARTICLE):
+        client.get(path)
+        assert stored(page_files, path).exists()
+    # What another machine's purge sends here (its markers and files are its own).
+    broadcast.announce([ARTICLE])
+    wait_until_gone(stored(page_files, ARTICLE))
+    assert stored(page_files, OTHER_SECTION_ARTICLE).exists()
+    broadcast.announce([broadcast.EVERY_PATH])
+    wait_until_gone(stored(page_files, OTHER_SECTION_ARTICLE))
+
+
+def test_a_machine_that_may_have_missed_notices_drops_its_files(client, page_files, this_machine):
+    client.get(ARTICLE)
+    assert stored(page_files, ARTICLE).exists()
+    # The subscription is lost (Redis restarted, the process stopping): a purge
+    # may come unheard, so nothing this machine wrote is sent any more.
+    this_machine.listener.stop()
+    wait_until_gone(stored(page_files, ARTICLE))
+
+
+def test_a_server_process_starting_drops_the_files_and_listens_at_once(
+    client, page_files, redis_cache, monkeypatch
+):
+    client.get(ARTICLE)
+    assert stored(page_files, ARTICLE).exists()
+    # The machine comes back from a crash: what its files show may predate a purge
+    # it never heard, and nginx sends them without asking the app.
+    starting = files.PurgeNotices(listener=broadcast.Listener())
+    monkeypatch.setattr(files, "notices", starting)
+    try:
+        files.server_process_started()
+        assert not stored(page_files, ARTICLE).exists()
+        # Listening before its first request: another machine's purge is heard.
+        deadline = time.monotonic() + 5
+        while not starting.listener.is_listening:
+            assert time.monotonic() < deadline, "the purge listener never subscribed"
+            time.sleep(0.02)
+        client.get(ARTICLE)
+        assert stored(page_files, ARTICLE).exists()
+        broadcast.announce([ARTICLE])
+        wait_until_gone(stored(page_files, ARTICLE))
+    finally:
+        starting.listener.stop()
 
 
 def test_a_page_purged_while_it_rendered_is_not_written(client, page_files, monkeypatch):

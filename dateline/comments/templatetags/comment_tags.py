@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from dateline.caching import fragments
 from dateline.comments.forms import COMMENT_MAX_LENGTH, CommentForm
 from dateline.comments.models import Comment, Status
 from dateline.comments.moderation import policy_for
@@ -24,20 +25,46 @@ def _reply_target(request, article):
 
 
 def _own_comment(request, article):
-    """The reader's just-posted comment, named by the signed ?posted= in the redirect."""
+    """The reader's just-posted comment, named by the signed ?posted= in the redirect.
+
+    The page cache never stores a page asked for with ?posted= (its policy's
+    `private_query_params`), so this reader's comment is shown to them alone.
+    """
     comment_id = read_posted_token(request.GET.get("posted", "")) if request else None
     if comment_id is None:
         return None
-    request.shows_private_comment = True
     return Comment.objects.filter(
         pk=comment_id, article_id=article.pk, status__in=[Status.PENDING, Status.APPROVED]
     ).first()
 
 
-@register.inclusion_tag("comments/section.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def comment_section(context, article):
-    """Comments, the reader's own held comment, and the form or why it is closed."""
+    """Comments, the reader's own held comment, and the form or why it is closed.
+
+    Kept as a fragment (caching/fragments.py) by the article's revision and
+    its comment list's version, its path's purge marker, which every change
+    to the comments readers see sets (signals.py); never for a reader's own
+    view (`?posted=`, a reply form for `?replytocom=`).
+    """
     request = context.get("request")
+
+    def render():
+        section = context.template.engine.get_template("comments/section.html")
+        return section.render(context.new(_section_context(request, article)))
+
+    if (
+        request is None
+        or "replytocom" in request.GET
+        or not getattr(article, "keeps_fragments", False)
+    ):
+        return render()
+    return fragments.cached(
+        request, "comments", [article.pk, article.live_revision_id], request.path, render
+    )
+
+
+def _section_context(request, article):
     own = _own_comment(request, article)
     threads, count = thread_for(article, extra=own)
     reply_to = _reply_target(request, article)

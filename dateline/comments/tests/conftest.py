@@ -38,6 +38,8 @@ def post_comment(client, article, django_capture_on_commit_callbacks):
     what the post queued for after its commit (mail, tasks)."""
 
     def _post(browser=None, token=None, **fields):
+        # Request headers (HTTP_*, REMOTE_ADDR) go to the request, the rest into the form.
+        headers = {k: fields.pop(k) for k in list(fields) if k.isupper()}
         data = {
             "comment": "A thoughtful remark about the fisheries summit.",
             "name": "Ada Reader",
@@ -48,7 +50,9 @@ def post_comment(client, article, django_capture_on_commit_callbacks):
         data.update(fields)
         with django_capture_on_commit_callbacks(execute=True):
             return (browser or client).post(
-                f"/comments/post/{article.pk}/", data, HTTP_ORIGIN="http://testserver"
+                f"/comments/post/{article.pk}/",
+                data,
+                **{"HTTP_ORIGIN": "http://testserver", **headers},
             )
 
     return _post

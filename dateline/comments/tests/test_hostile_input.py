@@ -79,12 +79,39 @@ def test_website_is_http_or_https_only(client, post_comment, open_policy, websit
         assert comment.website.startswith(("http://", "https://"))
         page = parse(client.get(ARTICLE_URL))
         assert_inert(page.select_one(".comment-list"))
+        # Whatever is accepted is shown: nothing stored that the page leaves out.
+        shown = page.select_one(f"#comment-{comment.pk} .comment-author a")
+        assert shown is not None and shown["href"] == comment.website
     else:
         assert response.status_code == 400
         page = parse(response)
         assert page.select_one(".field-website .error") is not None
         assert page.select_one("#id_website")["value"].strip() == website.strip()
         assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "website",
+    [
+        'https://example.org/"quoted"',
+        "https://example.org/it's",
+        "https://example.org/<b>",
+        "https://example.org/a`b",
+        "https://example.org/a\\b",
+    ],
+)
+def test_a_website_the_page_would_not_show_is_refused_with_a_reason(post_comment, website):
+    response = post_comment(website=website, comment="Kept while the website is fixed.")
+    assert response.status_code == 400
+    page = parse(response)
+    errors = [text(e) for e in page.select(".field-website .error")]
+    assert errors == [
+        "Enter a web address without spaces, quotes (\" or '), angle brackets (< >), "
+        "backticks or backslashes."
+    ]
+    assert page.select_one("#id_website")["value"] == website
+    assert text(page.select_one("#id_comment")) == "Kept while the website is fixed."
+    assert Comment.objects.count() == 0
 
 
 @pytest.mark.parametrize(("typed", "stored"), list(TRICKY_NAMES.items()))
@@ -118,7 +145,7 @@ def test_hostile_email_is_refused_without_echoing_it_in_the_error(post_comment, 
         ({"name": "n" * 81}, "at most 80 characters"),
         ({"comment": "nul\x00byte"}, "Null characters are not allowed"),
         ({"comment": "\u200b\u202e\x01 \n"}, "Please write a comment."),
-        ({"name": "\u200b\u200d\u2060"}, "visible characters"),
+        ({"name": "\u200b\u200d\u2060"}, "at least one visible letter or digit"),
         ({"parent": "not-a-number"}, "not available"),
         ({"parent": "99999999999999999999999"}, "not available"),
     ],
@@ -171,3 +198,39 @@ def test_nothing_readers_see_contains_the_email(client, post_comment, open_polic
     assert "secret.address" not in html
     with pytest.raises(ValidationError):
         Comment(email="bad").full_clean()
+
+
+def test_a_form_past_the_request_size_limit_gets_a_page_that_names_it(client, article, settings):
+    """3 MiB pasted into the comment box: a 413 page in the site's design, not a bare 400."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"comment": "x" * (3 * 1024 * 1024), "name": "N", "email": "n@example.org"})
+    response = client.post(
+        f"/comments/post/{article.pk}/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == 413
+    page = parse(response)
+    assert page.select_one("header.site-header .brand") is not None  # the site's own page
+    assert "larger than 2.5 MB" in text(page.select_one("main"))
+    assert "5,000 characters" in text(page.select_one("main"))
+    assert "no-store" in response["Cache-Control"]
+    assert Comment.objects.count() == 0
+
+
+def test_a_long_comment_with_line_breaks_is_counted_as_the_reader_sees_it(
+    client, post_comment, open_policy
+):
+    """Browsers send line breaks as CR LF; 5,000 characters on screen fit the 5,000 limit."""
+    lines = ["y" * 49] * 100  # 4,900 letters and 99 breaks: 4,999 characters on screen
+    response = post_comment(comment="\r\n".join(lines))
+    assert response.status_code == 303
+    assert Comment.objects.get().body == "\n".join(lines)
+    too_long = post_comment(comment="\r\n".join(lines) + "zz", email="b@example.org")
+    assert too_long.status_code == 400
+    page = parse(too_long)
+    assert "at most 5000 characters (it has 5001)" in text(page.select_one(".field-comment"))
+    kept = page.select_one("#id_comment").string.strip().splitlines()
+    assert kept == [*lines[:-1], lines[-1] + "zz"]

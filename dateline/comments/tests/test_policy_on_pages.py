@@ -3,8 +3,9 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from dateline.caching.memo import ProcessMemo
 from dateline.comments.models import Comment, CommentPolicyOverride
-from dateline.comments.overrides import RememberedOverrides
+from dateline.comments.overrides import load_overrides
 from dateline.news.tests.html import parse, text
 
 from .conftest import ARTICLE_URL
@@ -35,12 +36,13 @@ def test_closing_a_section_shows_on_its_cached_articles_at_once(
 def test_another_process_sees_a_policy_change_on_its_next_page(
     article, django_capture_on_commit_callbacks
 ):
-    other_process = RememberedOverrides()
-    assert other_process.by_path() == {}
+    # Another process's memo: it hears of the change through the shared cache.
+    other_process = ProcessMemo("elsewhere", lambda _key: load_overrides(), max_age=10)
+    assert other_process.get() == {}
     section = article.get_parent()
     with django_capture_on_commit_callbacks(execute=True):
         CommentPolicyOverride.objects.create(page=section, comments_open=False)
-    assert other_process.by_path() == {section.path: {"comments_open": False}}
+    assert other_process.get() == {section.path: {"comments_open": False}}
 
 
 def test_a_moved_article_takes_its_own_policy_along(

@@ -106,3 +106,26 @@ def test_queries_do_not_grow_with_the_number_of_articles(
     assert response.status_code == 200
     if address not in ("/sitemap.xml", "/sitemap-pages.xml"):  # these do not list stories
         assert newest.url.encode() in response.content
+
+
+@pytest.mark.parametrize("address", ["/sitemap.xml", "/sitemap-articles.xml?p=2"])
+def test_later_sitemap_pages_cost_the_same_queries_whatever_the_number_of_pages(
+    client, publish_article, summit_article, settings, address, django_assert_num_queries
+):
+    # Two stories a sitemap page: page 2 exists from the third story on, and the
+    # index lists one more page for every two stories published.
+    settings.DATELINE_SITEMAP_PAGE_SIZE = 2
+    for number in range(1, 4):
+        publish_article(f"Story {number}", hours_ago=number)
+    client.get(address)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(address).status_code == 200
+    queries = len(before)
+    for number in range(4, 12):
+        publish_article(f"Story {number}", hours_ago=number)
+    client.get(address)
+    with django_assert_num_queries(queries):
+        response = client.get(address)
+    assert response.status_code == 200
+    if address == "/sitemap.xml":
+        assert b"sitemap-articles.xml?p=6" in response.content

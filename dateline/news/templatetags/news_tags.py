@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from dateline.news import hooks
+
 register = template.Library()
 
 
@@ -11,3 +13,9 @@ def iso_datetime(value):
     if not value:
         return ""
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+@register.simple_tag(takes_context=True)
+def page_parts(context, place):
+    """What features add at this place of the page (dateline/news/hooks.py)."""
+    return hooks.render_page_parts(context, place)

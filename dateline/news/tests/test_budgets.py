@@ -8,6 +8,7 @@ from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dateline.news.models import (
     SOCIAL_IMAGE,
@@ -61,7 +62,20 @@ def add_articles(section, count, image, author):
         article.save_revision().publish()
 
 
-@pytest.mark.parametrize("path", ["/", "/world/", "/tags/fisheries/", "/authors/maria-lund/"])
+THIS_MONTH = timezone.now()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/world/",
+        "/tags/fisheries/",
+        "/authors/maria-lund/",
+        f"/archive/{THIS_MONTH.year}/",
+        f"/archive/{THIS_MONTH.year}/{THIS_MONTH.month}/",
+    ],
+)
 def test_listing_pages_make_the_same_queries_whatever_the_number_of_stories(
     client, summit_article, path, django_assert_num_queries, django_assert_max_num_queries
 ):

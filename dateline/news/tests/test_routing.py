@@ -6,9 +6,11 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction, Site
 
-from dateline.caching.purge import purge_site
+from dateline.adapters.django import raw_host
+from dateline.adapters.wagtail import set_request_site
+from dateline.caching.memo import ProcessMemo
 from dateline.news.models import ArticlePage, SectionPage
-from dateline.news.sites import SiteMemo
+from dateline.news.sites import _site_and_menu, remembered
 
 from .html import parse, text
 
@@ -19,7 +21,7 @@ HEADLINE = "President Varga heads north for the Skarholm fisheries summit"
 def route(path):
     request = RequestFactory().get(path)
     # As when serving: the site comes from the per-process memo (news/sites.py).
-    request._wagtail_site = SiteMemo(seconds=10).site_for(request)
+    set_request_site(request, remembered(request)[0])
     return Page.route_for_request(request, path)
 
 
@@ -44,7 +46,7 @@ def test_an_article_is_found_in_two_queries_however_deep(summit_article, django_
     # Every page on the path, then the article. The front page's own fields
     # are not read on the way (the site memo gives it with its tree fields).
     request = RequestFactory().get(ARTICLE_URL)
-    request._wagtail_site = SiteMemo(seconds=10).site_for(request)
+    set_request_site(request, remembered(request)[0])
     with django_assert_num_queries(2):
         page, _, _ = Page.route_for_request(request, ARTICLE_URL)
     # Its section, for the kicker and the breadcrumbs, came with the path.
@@ -60,7 +62,7 @@ def test_the_front_page_served_from_the_remembered_site_has_all_its_fields(
     home.strapline = "Read all about it"
     home.save_revision().publish()
     request = RequestFactory().get("/")
-    request._wagtail_site = SiteMemo(seconds=10).site_for(request)
+    set_request_site(request, remembered(request)[0])
     with django_assert_num_queries(1):
         page, _, _ = Page.route_for_request(request, "/")
     with django_assert_num_queries(0):
@@ -214,50 +216,62 @@ def test_page_requests_do_not_look_the_site_up_each_time(client, summit_article)
     assert not [q for q in queries.captured_queries if '"wagtailcore_site"' in q["sql"]]
 
 
+def other_process_memo():
+    """The site memo as another process has it: it hears of changes only through the cache."""
+    memo = ProcessMemo("site-elsewhere", _site_and_menu, max_age=10)
+
+    def site_for(request):
+        return memo.get((raw_host(request), request.get_port()), request)[0]
+
+    return memo, site_for
+
+
 def test_another_process_sees_a_site_change_once_its_memo_expires(demo_site, monkeypatch):
     clock = [1000.0]
-    monkeypatch.setattr("dateline.news.sites.time.monotonic", lambda: clock[0])
-    memo = SiteMemo(seconds=10)
+    monkeypatch.setattr("dateline.caching.memo.time.monotonic", lambda: clock[0])
+    _memo, site_for = other_process_memo()
     request = RequestFactory().get("/")
-    assert memo.site_for(request).site_name in ("", "Dateline", None)
+    assert site_for(request).site_name in ("", "Dateline", None)
 
-    # Another process saves the change: this memo gets no signal.
+    # Written without Django's signals: no process is told.
     Site.objects.filter(is_default_site=True).update(site_name="Renamed elsewhere")
     clock[0] += 9
-    assert memo.site_for(request).site_name != "Renamed elsewhere"
+    assert site_for(request).site_name != "Renamed elsewhere"
     clock[0] += 2
-    assert memo.site_for(request).site_name == "Renamed elsewhere"
+    assert site_for(request).site_name == "Renamed elsewhere"
 
 
-def test_another_process_sees_a_site_edit_on_its_next_request(demo_site):
-    memo = SiteMemo(seconds=10)
+def test_another_process_sees_a_site_edit_on_its_next_request(
+    demo_site, django_capture_on_commit_callbacks
+):
+    _memo, site_for = other_process_memo()
     request = RequestFactory().get("/")
-    memo.site_for(request)
-    # Another process renames the site; its purge moves the site-wide marker.
-    Site.objects.filter(is_default_site=True).update(site_name="Renamed elsewhere")
-    assert memo.site_for(request).site_name != "Renamed elsewhere"
-    purge_site()
-    assert memo.site_for(request).site_name == "Renamed elsewhere"
+    site_for(request)
+    site = Site.objects.get(is_default_site=True)
+    site.site_name = "Renamed here"
+    with django_capture_on_commit_callbacks(execute=True):
+        site.save()
+    assert site_for(request).site_name == "Renamed here"
+    assert remembered(request)[0].site_name == "Renamed here"
 
 
 def test_each_request_gets_its_own_copy_of_the_remembered_site(demo_site):
-    memo = SiteMemo(seconds=10)
     request = RequestFactory().get("/")
-    first, sections = memo.remembered(request)
+    first, sections = remembered(request)
     first.root_page.title = "Changed by one request"
     first.site_name = "Renamed by one request"
     sections[0].title = "Retitled by one request"
-    second, sections = memo.remembered(request)
+    second, sections = remembered(request)
     assert second.root_page.title != "Changed by one request"
     assert second.site_name != "Renamed by one request"
     assert sections[0].title != "Retitled by one request"
 
 
 def test_the_memo_keeps_a_bounded_number_of_hosts(demo_site):
-    memo = SiteMemo(seconds=10)
+    memo, site_for = other_process_memo()
     for n in range(200):
-        memo.site_for(RequestFactory().get("/", HTTP_HOST=f"host{n}.example"))
-    assert len(memo._entries) <= 64
+        site_for(RequestFactory().get("/", HTTP_HOST=f"host{n}.example"))
+    assert len(memo) <= 64
 
 
 def test_draft_changes_are_not_served_to_readers(client, summit_article):

@@ -6,16 +6,14 @@ Drafts, rejected submissions and scheduled-but-not-yet-live revisions have no
 such entry, so they never appear here.
 """
 
-import html
-import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.utils.html import strip_tags
 from wagtail.models import PageLogEntry, Revision
 
+from dateline.news.texts import article_texts
+
 PUBLISH_ACTIONS = ("wagtail.publish", "wagtail.publish.scheduled")
-BLOCK_BREAK = "\n\n"
 
 
 @dataclass
@@ -40,7 +38,7 @@ class PublishedVersion:
 
     @cached_property
     def texts(self):
-        return comparable_texts(self.article)
+        return article_texts(self.article)
 
 
 def _note_key(note):
@@ -70,36 +68,3 @@ def published_versions(article):
             PublishedVersion(len(versions) + 1, published_at, revision, previous=previous)
         )
     return versions
-
-
-def _rich_text_as_plain(source):
-    text = re.sub(r"</(p|li|h\d|blockquote)>", "\n", str(source))
-    return html.unescape(strip_tags(text)).strip()
-
-
-def comparable_texts(article):
-    """The parts of an article a reader would compare, as plain text, in reading order."""
-    body, captions = [], []
-    for block in article.body:
-        if block.block_type == "paragraph":
-            body.append(_rich_text_as_plain(block.value.source))
-        elif block.block_type == "heading":
-            body.append(block.value["text"])
-        elif block.block_type == "quote":
-            quote = block.value["text"]
-            if block.value.get("attribution"):
-                quote += f" — {block.value['attribution']}"
-            body.append(quote)
-        elif block.block_type == "figure":
-            caption = block.value["caption"]
-            if block.value.get("credit"):
-                caption += f" (Photo: {block.value['credit']})"
-            captions.append(caption)
-    notes = [f"{n.get_kind_display()}: {n.text}" for n in article.notes.all()]
-    return {
-        "Headline": article.title,
-        "Deck": article.deck,
-        "Body": BLOCK_BREAK.join(part for part in body if part),
-        "Captions": BLOCK_BREAK.join(captions),
-        "Corrections and updates": BLOCK_BREAK.join(notes),
-    }

@@ -1,7 +1,8 @@
 """The article's public change log and the diff between two published versions.
 
-Served under the article's own address (ArticlePage routes `changes/`), so
-Wagtail has already refused drafts, unpublished and private articles.
+Served under the article's own address (the routes in urls.py, registered as
+article routes), so Wagtail has already refused drafts, unpublished and
+private articles. Each view takes the article first, as a page's own route does.
 """
 
 from django.http import Http404, HttpResponseRedirect
@@ -11,7 +12,7 @@ from .diff import compare_texts
 from .versions import published_versions
 
 
-def change_log(request, article):
+def change_log(article, request):
     versions = published_versions(article)
     return TemplateResponse(
         request,
@@ -33,13 +34,13 @@ def _version_number(raw, count):
     return number if 1 <= number <= count else None
 
 
-def compare_form(request, article):
+def compare_form(article, request):
     """The no-script compare form: validate, then go to the diff's own address."""
     versions = published_versions(article)
     old = _version_number(request.GET.get("from"), len(versions))
     new = _version_number(request.GET.get("to"), len(versions))
     if old is None or new is None:
-        response = change_log(request, article)
+        response = change_log(article, request)
         response.context_data["compare_error"] = (
             f"Choose two versions between 1 and {len(versions)} to compare."
         )
@@ -49,7 +50,7 @@ def compare_form(request, article):
     return HttpResponseRedirect(f"{base}changes/{old}/{new}/")
 
 
-def change_diff(request, article, old, new):
+def change_diff(article, request, old, new):
     versions = published_versions(article)
     by_number = {version.number: version for version in versions}
     if old not in by_number or new not in by_number:

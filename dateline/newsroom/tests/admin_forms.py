@@ -3,11 +3,12 @@
 from django.utils import timezone
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-ADMIN_DATETIME = "%Y-%m-%d %H:%M"
+# What an article's "Publish at" input sends: the newsroom's time, to the minute.
+PUBLISH_AT = "%Y-%m-%dT%H:%M"
 
 
-def admin_datetime(value):
-    return timezone.localtime(value).strftime(ADMIN_DATETIME) if value else ""
+def publish_at(value):
+    return timezone.localtime(value).strftime(PUBLISH_AT) if value else ""
 
 
 def figure(image, caption, credit, alt):
@@ -59,8 +60,8 @@ def article_form(
             "tags": "",
             "seo_title": "",
             "search_description": "",
-            "go_live_at": admin_datetime(go_live_at),
-            "expire_at": "",
+            "publish_at": publish_at(go_live_at),
+            "take_down_at": "",
         }
     )
     data.update(extra)

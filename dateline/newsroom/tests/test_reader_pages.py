@@ -5,11 +5,10 @@ from datetime import timedelta
 from defusedxml import ElementTree as ET
 from django.utils import timezone
 
+from dateline.caching.purge import paths_showing
 from dateline.news.models import ArticleNote, ArticlePage
+from dateline.news.tests.content import figure_block, paragraph
 from dateline.news.tests.html import parse, text
-from dateline.newsroom.purging import paths_showing_article_history
-
-from .conftest import figure_block, paragraph
 
 ARTICLE_URL = "/world/president-heads-north-for-skarholm-summit/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -189,9 +188,13 @@ def test_social_headline_and_description_default_to_headline_and_deck(client, su
 
 def test_every_path_a_page_cache_must_refresh_after_a_correction_exists(client, summit_article):
     article = add_note(summit_article, "correction", "A corrected figure.", timezone.now())
-    paths = list(paths_showing_article_history(article))
-    assert ARTICLE_URL + "changes/" in paths and "/corrections/" in paths
+    # Every registered provider: the core's (corrections, archive), the change
+    # log's, and the feeds' and sitemaps'.
+    paths = paths_showing(article)
+    for path in (ARTICLE_URL, ARTICLE_URL + "changes/", "/corrections/", "/corrections/feed/"):
+        assert path in paths
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
-        assert "A corrected figure." in response.content.decode() or "/archive/" in path
+        if "corrections" in path or path.endswith("changes/"):
+            assert "A corrected figure." in response.content.decode(), path

@@ -9,9 +9,8 @@ from wagtail.models import GroupPagePermission, WorkflowPage, WorkflowState
 from wagtail.permissions import policy_registry
 
 from dateline.news.models import ArticlePage
+from dateline.news.tests.content import paragraph
 from dateline.newsroom.roles import ROLES
-
-from .conftest import paragraph
 
 # Wagtail's own policy for images, as its image views ask it.
 image_policy = policy_registry.get_by_type(get_image_model())

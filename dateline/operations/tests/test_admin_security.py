@@ -78,6 +78,7 @@ def test_admin_session_expires(client, settings, editor):
 
 
 def test_behind_the_proxy_lockouts_follow_the_reader_not_the_proxy(client, settings, editor):
+    settings.DATELINE_TRUSTED_PROXIES = ["127.0.0.1"]
     settings.AXES_FAILURE_LIMIT = 2
     for _ in range(2):
         client.post(
@@ -93,6 +94,32 @@ def test_behind_the_proxy_lockouts_follow_the_reader_not_the_proxy(client, setti
         HTTP_X_FORWARDED_FOR="198.51.100.4",
     )
     assert other_reader.status_code == 302
+
+
+def test_without_a_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+    client, settings, editor
+):
+    """No TRUSTED_PROXIES: a client on loopback cannot pick a new address per guess."""
+    settings.DATELINE_TRUSTED_PROXIES = []
+    settings.AXES_FAILURE_LIMIT = 2
+    for forged in ("203.0.113.9", "203.0.113.10"):
+        client.post(
+            f"/{settings.DATELINE_ADMIN_PATH}login/",
+            {"username": "desk", "password": "wrong"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forged,
+        )
+    again = client.post(
+        f"/{settings.DATELINE_ADMIN_PATH}login/",
+        {"username": "desk", "password": PASSWORD},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+    )
+    assert again.status_code == 429
+    assert text(parse(again).h1) == "Too many failed sign-ins"
+    # The lockout is on the socket's address: another machine still signs in.
+    elsewhere = sign_in(client, settings, "desk", PASSWORD, ip="198.51.100.20")
+    assert elsewhere.status_code == 302
 
 
 def test_test_client_login_still_works(client, editor):

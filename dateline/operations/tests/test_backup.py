@@ -96,3 +96,39 @@ def test_damaged_or_foreign_archives_change_nothing(summit_article, tmp_path):
             call_command("restore", str(path), interactive=False)
         assert ArticlePage.objects.filter(pk=summit_article.pk).exists()
     assert not (tmp_path.parent / "escape.txt").exists()
+
+
+def test_round_trip_through_an_object_store(db, object_store, s3_media, settings, tmp_path):
+    """With S3_BUCKET set, the archive holds the bucket's files, and a restore
+    into an empty bucket (a new store after a disaster) puts them all back."""
+    from django.core.files.images import ImageFile
+
+    from dateline.testing.uploads import png
+
+    photo = png(7)
+    upload = ImageFile(io.BytesIO(photo), "dawn.png")
+    image = get_image_model()(title="Harbour at dawn", file=upload)
+    image.save()
+    rendition = image.get_rendition("width-40")
+    stored = object_store.keys(s3_media)
+    assert set(stored) == {image.file.name, rendition.file.name}
+    rendition_bytes = object_store.client().get_object(Bucket=s3_media, Key=rendition.file.name)
+
+    archive = tmp_path / "newsroom.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        assert {"media/" + key for key in stored} <= set(tar.getnames())
+
+    empty = object_store.create_bucket(s3_media + "-new")
+    object_store.use_bucket(settings, empty)
+    out = io.StringIO()
+    call_command("restore", str(archive), interactive=False, stdout=out)
+    assert "Restored the backup" in out.getvalue()
+
+    assert object_store.keys(empty) == stored
+    client = object_store.client()
+    assert client.get_object(Bucket=empty, Key=image.file.name)["Body"].read() == photo
+    restored = client.get_object(Bucket=empty, Key=rendition.file.name)
+    assert restored["Body"].read() == rendition_bytes["Body"].read()
+    assert restored["CacheControl"] == "public, max-age=31536000, immutable"
+    assert get_image_model().objects.get(pk=image.pk).file.name == image.file.name

@@ -19,9 +19,9 @@ def closed_port():
 def redis_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "dateline.operations.cache.FaultTolerantRedisCache",
+            "BACKEND": "dateline.operations.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2},
         }
     }
 

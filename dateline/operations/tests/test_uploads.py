@@ -154,3 +154,46 @@ def test_pillow_refuses_bombs_at_the_upload_limit_everywhere(settings):
     assert Image.MAX_IMAGE_PIXELS == settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
     with pytest.raises(Image.DecompressionBombError):
         Image.open(io.BytesIO(png_header_only(50_000, 50_000)))
+
+
+def test_an_upload_whose_indexing_fails_leaves_nothing_and_trying_again_stores_one_image(
+    editor_client, monkeypatch, settings
+):
+    """The race with the worker (tests/concurrency/test_image_uploads.py) failed the
+    request's own indexing after the image was stored: the editor saw an error, tried
+    again, and had two copies. Now a failed attempt stores nothing, file included."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import IntegrityError
+    from wagtail.search import index
+    from wagtail.search.models import IndexEntry
+
+    indexes = index.insert_or_update_object
+    attempts = []
+
+    def fails_the_first_time(instance):
+        attempts.append(instance.pk)
+        if len(attempts) == 1:
+            raise IntegrityError(
+                "UNIQUE constraint failed: wagtailsearch_indexentry.content_type_id, "
+                "wagtailsearch_indexentry.object_id"
+            )
+        return indexes(instance)
+
+    monkeypatch.setattr(index, "insert_or_update_object", fails_the_first_time)
+    photo = io.BytesIO()
+    Image.new("RGB", (80, 60), "teal").save(photo, "PNG")
+    images = get_image_model().objects
+    before = images.count()
+    originals = settings.MEDIA_ROOT / "original_images"
+    files_before = set(originals.glob("*"))
+
+    editor_client.raise_request_exception = False
+    assert upload(editor_client, "harbour.png", photo.getvalue()).status_code == 500
+    assert images.count() == before
+    assert set(originals.glob("*")) == files_before
+
+    assert upload(editor_client, "harbour.png", photo.getvalue()).status_code == 302
+    [image] = images.filter(title="Upload harbour.png")
+    assert images.count() == before + 1
+    image_type = ContentType.objects.get_for_model(image)
+    assert IndexEntry.objects.filter(content_type=image_type, object_id=str(image.pk)).count() == 1

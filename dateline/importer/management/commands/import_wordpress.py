@@ -14,40 +14,70 @@ EXIT_SOME_FAILED = 1
 EXIT_ABORTED = 2
 
 
-class Progress:
-    """A byte-count bar per pass over the file; silent when not on a terminal."""
+def plural(kind):
+    return kind[:-1] + "ies" if kind.endswith("y") else kind + "s"
 
-    def __init__(self, stream, enabled):
-        self.stream, self.enabled, self.bar, self.items = stream, enabled, None, Counter()
+
+class Progress:
+    """A byte-count bar per pass over the file on a terminal; plain lines elsewhere.
+
+    A log (cron, CI, `make bench-import > log`) gets one line as each pass
+    starts, one at every tenth of the file, and one as it ends, with the
+    objects handled so far; a bar's redraws would fill it with control codes.
+    """
+
+    STEP = 10  # percent of the file between two plain lines
+
+    def __init__(self, stream, mode):
+        self.stream, self.mode = stream, mode  # mode: "bar", "lines" or "off"
+        self.bar, self.items = None, Counter()
+        self.name, self.total, self.done, self.reported = "", 0, 0, 0
 
     def phase(self, name, total):
         self.close()
         self.items = Counter()
+        self.name, self.total, self.done, self.reported = name, total, 0, 0
+        if self.mode == "lines":
+            self.line(f"started ({total / 1e6:.1f} MB)")
         self.bar = tqdm(
             total=total,
             desc=name,
             unit="B",
             unit_scale=True,
             file=self.stream,
-            disable=not self.enabled,
+            disable=self.mode != "bar",
             leave=True,
         )
+
+    def counts(self):
+        return ", ".join(f"{count:,} {plural(name)}" for name, count in self.items.items())
 
     def item(self, kind):
         """Show how many objects of each kind the pass handled, e.g. "1,204 posts, 310 comments"."""
         self.items[kind] += 1
         if self.bar is not None and not self.bar.disable:
-            counts = ", ".join(f"{count:,} {name}s" for name, count in self.items.items())
-            self.bar.set_postfix_str(counts, refresh=False)
+            self.bar.set_postfix_str(self.counts(), refresh=False)
 
     def advance(self, count):
         if self.bar is not None:
             self.bar.update(count)
+        self.done += count
+        if self.mode == "lines" and self.total:
+            percent = min(100, 100 * self.done // self.total)
+            if percent >= self.reported + self.STEP and percent < 100:
+                self.reported = percent - percent % self.STEP
+                self.line(f"{self.reported}%" + (f", {self.counts()}" if self.items else ""))
+
+    def line(self, text):
+        self.stream.write(f"{self.name}: {text}\n")
+        self.stream.flush()
 
     def close(self):
         if self.bar is not None:
             self.bar.close()
             self.bar = None
+            if self.mode == "lines":
+                self.line("done" + (f", {self.counts()}" if self.items else ""))
 
 
 class Command(BaseCommand):
@@ -69,14 +99,14 @@ class Command(BaseCommand):
             "--progress",
             choices=["auto", "always", "never"],
             default="auto",
-            help="show a progress bar (auto: only on a terminal)",
+            help="show a progress bar (auto: a bar on a terminal, plain lines otherwise)",
         )
 
     def handle(self, *args, export, uploads, dry_run, progress, **options):
         # The stream under Django's wrapper, which would end every bar update with a newline.
         err = getattr(self.stderr, "_out", sys.stderr)
-        enabled = {"always": True, "never": False}.get(progress, err.isatty())
-        bar = Progress(err, enabled)
+        on_terminal = "bar" if err.isatty() else "lines"
+        bar = Progress(err, {"always": "bar", "never": "off"}.get(progress, on_terminal))
         job = WordPressImport(
             export,
             uploads=uploads,
