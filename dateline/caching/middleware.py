@@ -44,6 +44,9 @@ UNSHARED_HEADERS = {"set-cookie", "vary", "date", "age", "x-cache", "x-accel-exp
 # The WSGI environ key (never an HTTP header) that marks the worker's warming
 # requests (warming.py).
 WARM_REQUEST = "dateline.page_cache.warm"
+# And the one that marks a process priming itself (warming.prime_process): its
+# render is neither served from the cache nor stored.
+PRIME_REQUEST = "dateline.page_cache.prime"
 
 
 class CachedPage:
@@ -94,6 +97,8 @@ class AnonymousPageCacheMiddleware:
             self.previous_release = None
 
     def __call__(self, request):
+        if request.META.get(PRIME_REQUEST):
+            return self.get_response(request)
         if self.policy.is_private(request):
             # One reader's own view of a page: never stored, here or downstream.
             response = self.get_response(request)

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from dateline.caching import purge, warm_queue, warming
+from dateline.caching import keys, purge, warm_queue, warming
 
 ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
 FRONT_AND_SECTIONS = ["/", "/world/", "/politics/", "/science/", "/authors/"]
@@ -92,3 +92,40 @@ def test_dateline_warm_says_which_address_to_warm_when_it_cannot_tell(warming_on
 
     with pytest.raises(CommandError, match="--origin"):
         call_command("warm", progress="never", stdout=StringIO())
+
+
+def test_a_process_primes_itself_on_a_page_of_each_kind_storing_nothing(
+    warming_on, redis_cache, client
+):
+    from wagtail.models import Page
+
+    # Before any reader (a new install, a new cluster), through a host the site allows.
+    primed = warming.prime_process()
+    assert set(primed.values()) == {200}
+    pages = {p.get_url_parts()[2]: p for p in Page.objects.live().filter(depth__gt=1).specific()}
+    kinds = {type(page) for page in pages.values()}
+    assert len(kinds) >= 4 and {type(pages[path]) for path in primed} == kinds
+    warm_queue.note_read("http", "testserver", "/a-page-read-before/")
+    assert warming.prime_process() == primed
+    # Nothing stored, nothing counted as a read: the next reader renders the page.
+    assert warm_queue.last_reads(list(primed)) == {}
+    assert cache.get(keys.entry_key("http", "testserver", "/", "")) is None
+    for path in primed:
+        assert client.get(path)["X-Cache"] == "MISS", path
+
+
+def test_the_worker_primes_itself_on_its_first_turn_only(warming_on, redis_cache, monkeypatch):
+    primes = []
+    monkeypatch.setattr(warming, "_primed", [])
+    monkeypatch.setattr(warming, "prime_process", lambda: primes.append(1) or {"/": 200})
+    warming.warm_job(None)
+    warming.warm_job(None)
+    assert primes == [1]
+
+
+def test_priming_needs_a_host_the_site_allows(warming_on, settings):
+    settings.ALLOWED_HOSTS = []
+    assert warming.prime_process() == {}
+    settings.ALLOWED_HOSTS = [".example.org"]
+    statuses = warming.prime_process()
+    assert statuses["/"] == 200
