@@ -180,6 +180,7 @@ def build_site(count):
                 dateline="BENCHVILLE",
                 lead_image_id=template.lead_image_id,
                 body=body,
+                figure_image_ids=template.figure_image_ids,
             )
             for page in pages
         ]

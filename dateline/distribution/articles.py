@@ -18,7 +18,12 @@ from django.views.decorators.http import condition
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from dateline.news.models import ArticleAuthor, ArticlePageTag, attach_sections
+from dateline.news.models import (
+    ArticleAuthor,
+    ArticlePageTag,
+    attach_sections,
+    figure_image_ids,
+)
 
 
 def site_for(request):
@@ -68,19 +73,6 @@ def with_bylines_and_tags(articles):
         article.byline_authors = [byline.author for byline in article.bylines.all()]
         article.tag_names = [item.tag.name for item in article.tagged_items.all()]
     return articles
-
-
-def figure_image_ids(body):
-    """Primary keys of the photos in an article body's figures, read from the stored blocks."""
-    ids = []
-    for block in body.raw_data:
-        if block.get("type") != "figure":
-            continue
-        image = (block.get("value") or {}).get("image")
-        image_id = image.get("image") if isinstance(image, dict) else image
-        if isinstance(image_id, int):
-            ids.append(image_id)
-    return ids
 
 
 def images_by_id(ids, with_renditions=False):

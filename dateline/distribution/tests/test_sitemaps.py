@@ -142,3 +142,25 @@ def test_base_url_is_used_for_every_address(client, demo_site, settings, sitemap
 @pytest.mark.parametrize("address", ["/sitemap.xml", "/sitemap-articles.xml"])
 def test_sitemaps_refuse_writes(client, demo_site, address):
     assert client.post(address).status_code == 405
+
+
+def test_article_sitemap_lists_the_photos_of_the_published_version_not_a_draft(
+    client, demo_site, sitemap_schema
+):
+    summit = ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
+    address = "http://testserver" + summit.url
+
+    def photos():
+        document = assert_valid(sitemap_schema, client.get("/sitemap-articles.xml").content)
+        urls = document.findall("s:url", NS)
+        entry = next(url for url in urls if url.findtext("s:loc", namespaces=NS) == address)
+        return _locations(entry, "image:image/image:loc")
+
+    published = photos()
+    assert len(published) == 3
+    draft = summit.get_latest_revision_as_object()
+    draft.body = [block for block in draft.body.raw_data if block["type"] != "figure"]
+    draft.save_revision()
+    assert photos() == published  # a draft is nobody's to see yet
+    draft.save_revision().publish()
+    assert photos() == published[:1]  # the lead photo, no figure left
