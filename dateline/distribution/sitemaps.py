@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.models import Page
 
-from dateline.news.models import ArticlePage, AuthorIndexPage, AuthorPage, HomePage, SectionPage
+from dateline.news.models import (
+    ArticlePage,
+    AuthorIndexPage,
+    AuthorPage,
+    HomePage,
+    SectionPage,
+    article_pages,
+)
+from dateline.news.paging import KeysFirst
 
 from .articles import image_file_urls, page_path, site_name
 from .policy import SitemapPolicy, publication_language
@@ -112,7 +120,7 @@ class ArticlesSitemap(ArticleRowsSitemap):
         """The same articles as `articles()`, found in the page table alone (by their
         types, not through a join): at 100,000 articles, counting them so costs a fifth
         of counting through the join, and skipping to a deep sitemap page a fifth too."""
-        return Page.objects.descendant_of(self.site.root_page).type(ArticlePage).live().public()
+        return article_pages().descendant_of(self.site.root_page)
 
     @cached_property
     def stats(self):
@@ -150,20 +158,6 @@ class ArticlesSitemap(ArticleRowsSitemap):
             ids = dict.fromkeys(pk for pk in wanted[url["item"]["pk"]] if pk in image_urls)
             url["images"] = list(dict.fromkeys(image_urls[pk] for pk in ids))
         return urls
-
-
-class KeysFirst:
-    """A sitemap page's rows, sliced as a Paginator slices: the keys of the slice
-    first, from the page table alone, then the rows with those keys. Page 50 is
-    OFFSET 98,000, and skipping that many rows of the page table costs far less
-    than skipping them through the join that reads the rows."""
-
-    def __init__(self, keys, rows):
-        self.keys, self.rows = keys, rows
-
-    def __getitem__(self, window):
-        wanted = list(self.keys[window])
-        return list(self.rows.filter(pk__in=wanted)) if wanted else []
 
 
 class NewsSitemap(ArticleRowsSitemap):

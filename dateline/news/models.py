@@ -35,6 +35,7 @@ from dateline.caching import fragments
 from .blocks import ArticleBodyBlock, FigureBlock
 from .forms import LEAD_FIGURE, ArticlePageForm, AuthorPageForm, lead_figure_value
 from .hooks import SECTION_PAGE_TYPES, article_routes, publish_is_held
+from .paging import KeysFirst
 from .routing import RestrictionsFromRouteMixin, RoutesInOneQueryMixin
 from .scheduling import newsroom_time
 
@@ -51,12 +52,17 @@ SCHEDULED_PUBLISH = "wagtail.publish.scheduled"
 UPDATE_GRACE = timedelta(minutes=5)
 
 
-def paginate(request, queryset, per_page=None):
+def paginate(request, queryset, per_page=None, keys=None):
     """The requested page of a listing.
 
     A page number that is not a number falls back to page 1; a number past
-    the end is a 404, so crawlers do not index endless empty pages.
+    the end is a 404, so crawlers do not index endless empty pages. `keys`, a
+    queryset of the same pages in the page table alone (`article_pages()`),
+    counts the listing and finds a page's keys without its join (paging.py).
     """
+    if keys is not None:
+        ordered = keys.order_by(*queryset.query.order_by).values_list("pk", flat=True)
+        queryset = KeysFirst(ordered, queryset)
     paginator = Paginator(queryset, per_page or settings.DATELINE_PAGE_SIZE)
     raw = request.GET.get("page", "1")
     try:
@@ -92,6 +98,11 @@ class ArticleQuerySet(PageQuerySet):
 ArticleManager = PageManager.from_queryset(ArticleQuerySet)
 
 
+def article_pages():
+    """Published articles (and their subtypes) as bare page rows: the keys of a listing."""
+    return Page.objects.type(ArticlePage).live().public()
+
+
 def attach_sections(articles):
     """Set `listed_section` on each article with one query for all of them.
 
@@ -125,7 +136,7 @@ class HomePage(RoutesInOneQueryMixin, RestrictionsFromRouteMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         listing = ArticlePage.objects.descendant_of(self).for_listing()
-        page = paginate(request, listing)
+        page = paginate(request, listing, keys=article_pages().descendant_of(self))
         stories = attach_sections(page.object_list)
         context["stories_page"] = page
         context["lead_story"] = stories[0] if stories and page.number == 1 else None
@@ -145,7 +156,11 @@ class SectionPage(RestrictionsFromRouteMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        page = paginate(request, ArticlePage.objects.child_of(self).for_listing())
+        page = paginate(
+            request,
+            ArticlePage.objects.child_of(self).for_listing(),
+            keys=article_pages().child_of(self),
+        )
         context["stories_page"] = page
         context["stories"] = attach_sections(page.object_list)
         return context
@@ -199,12 +214,12 @@ class AuthorPage(RestrictionsFromRouteMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         # A profile previewed before its first save has no stories (nor an id to look for).
-        listing = (
-            ArticlePage.objects.filter(bylines__author=self).for_listing()
-            if self.pk
-            else ArticlePage.objects.none()
-        )
-        page = paginate(request, listing)
+        if self.pk:
+            listing = ArticlePage.objects.filter(bylines__author=self).for_listing()
+            bylined = ArticleAuthor.objects.filter(author=self).values("page_id")
+            page = paginate(request, listing, keys=article_pages().filter(pk__in=bylined))
+        else:
+            page = paginate(request, ArticlePage.objects.none())
         context["stories_page"] = page
         context["stories"] = attach_sections(page.object_list)
         return context

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from taggit.models import Tag
 
-from .models import ArticlePage, attach_sections, paginate
+from .models import ArticlePage, ArticlePageTag, article_pages, attach_sections, paginate
 
 
 def tag_page(request, slug):
@@ -15,7 +15,8 @@ def tag_page(request, slug):
     listing = ArticlePage.objects.filter(tagged_items__tag=tag).for_listing()
     if not listing.exists():
         raise Http404("No published stories with this tag")
-    page = paginate(request, listing)
+    tagged = ArticlePageTag.objects.filter(tag=tag).values("content_object_id")
+    page = paginate(request, listing, keys=article_pages().filter(pk__in=tagged))
     return TemplateResponse(
         request,
         "news/tag_page.html",

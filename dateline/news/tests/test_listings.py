@@ -110,3 +110,34 @@ def test_listing_query_count_does_not_grow_with_stories(
     client.get("/")
     with django_assert_max_num_queries(15):
         client.get("/")
+
+
+def listing_addresses():
+    summit = ArticlePage.objects.get(slug="president-heads-north-for-skarholm-summit")
+    month = summit.first_published_at
+    return ["/", "/world/", "/tags/fisheries/", "/authors/maria-lund/"] + [
+        f"/archive/{month.year}/{month.month}/"
+    ]
+
+
+def test_every_listing_pages_through_its_stories_once_newest_first(client, demo_site, settings):
+    from wagtail.models import PageViewRestriction
+
+    # A story behind a password is in no listing, nor in any listing's count.
+    kelp = ArticlePage.objects.get(slug="kelp-forests-are-coming-back-survey-finds")
+    PageViewRestriction.objects.create(page=kelp, restriction_type="password", password="x")
+    for address in listing_addresses():
+        settings.DATELINE_PAGE_SIZE = 50
+        whole = card_titles(parse(client.get(address)))
+        assert whole and kelp.title not in whole, address
+        settings.DATELINE_PAGE_SIZE = 1
+        walked, number = [], 1
+        while (response := client.get(address, {"page": number})).status_code == 200:
+            page = parse(response)
+            walked += card_titles(page)
+            if len(whole) > 1:
+                pages = text(page.select_one(".pagination span"))
+                assert pages == f"Page {number} of {len(whole)}", address
+            number += 1
+        assert response.status_code == 404
+        assert walked == whole, address
