@@ -161,6 +161,7 @@ def prime_process():
         return {}
     scheme, _, host = origin.partition("://")
     client = Client(raise_request_exception=False)
+    started = time.monotonic()
     statuses = {}
     for path in _paths(one_page_of_each_kind()):
         try:
@@ -171,6 +172,7 @@ def prime_process():
         except Exception:  # priming is an optimisation: a failure must not stop a start
             logger.exception("priming with %s failed", path)
             statuses[path] = "error"
+    logger.info("primed %d pages in %.0f ms", len(statuses), (time.monotonic() - started) * 1000)
     return statuses
 
 
