@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -93,39 +92,15 @@ def _setup_django(workdir):
     ).enable()
 
 
-def _insert_rows(model, objects):
-    """INSERT the model's own table rows (not its parents') in one executemany.
-
-    Django's bulk_create refuses multi-table inheritance, and saving 10,000
-    pages through Wagtail's add_child takes minutes; the page rows were bulk
-    created already, so only the ArticlePage rows remain.
-    """
-    from django.db import connection
-
-    fields = list(model._meta.local_concrete_fields)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    # Table and column names come from the model, values go in as parameters.
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 def build_site(count):
     """The demo site plus `count` published articles, one every 30 minutes back in time."""
-    from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
     from django.db.models import F
     from django.utils import timezone
     from taggit.models import Tag
-    from wagtail.models import Page
 
-    from dateline.adapters.wagtail import child_tree_path
     from dateline.demo.loader import load_demo_site
+    from dateline.news.bulk import add_children
     from dateline.news.models import (
         ArticleAuthor,
         ArticlePage,
@@ -139,53 +114,39 @@ def build_site(count):
     body = list(template.body.raw_data)
     sections = list(SectionPage.objects.child_of(home).order_by("path"))
     authors = list(AuthorPage.objects.order_by("pk"))
-    content_type = ContentType.objects.get_for_model(ArticlePage)
     tags = Tag.objects.bulk_create(
         [Tag(name=f"Bench tag {i}", slug=f"bench-tag-{i}") for i in range(40)]
     )
     now = timezone.now()
 
     with transaction.atomic():
-        pages, positions = [], {s.pk: s.numchild for s in sections}
+        by_section = {section.pk: [] for section in sections}
+        pages = []
         for n in range(count):
             section = sections[n % len(sections)]
-            positions[section.pk] += 1
             slug = f"bench-story-{n}"
             first = now - timedelta(minutes=30 * n + 5)
             last = first + timedelta(hours=3) if n % 7 == 0 else first
-            pages.append(
-                Page(
-                    title=f"Bench story {n}: fish & “quotes” <tags>",
-                    draft_title=f"Bench story {n}",
-                    slug=slug,
-                    content_type=content_type,
-                    path=child_tree_path(section, positions[section.pk]),
-                    depth=section.depth + 1,
-                    numchild=0,
-                    url_path=f"{section.url_path}{slug}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=first,
-                    last_published_at=last,
-                    latest_revision_created_at=last,
-                    locale_id=home.locale_id,
-                    translation_key=uuid.uuid4(),
-                    search_description=f"What story {n} adds, in a sentence.",
-                )
-            )
-        pages = Page.objects.bulk_create(pages, batch_size=2000)
-        articles = [
-            ArticlePage(
-                page_ptr_id=page.pk,
-                deck=page.search_description,
+            page = ArticlePage(
+                title=f"Bench story {n}: fish & “quotes” <tags>",
+                draft_title=f"Bench story {n}",
+                slug=slug,
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=first,
+                last_published_at=last,
+                latest_revision_created_at=last,
+                search_description=f"What story {n} adds, in a sentence.",
+                deck=f"What story {n} adds, in a sentence.",
                 dateline="BENCHVILLE",
                 lead_image_id=template.lead_image_id,
                 body=body,
                 figure_image_ids=template.figure_image_ids,
             )
-            for page in pages
-        ]
-        _insert_rows(ArticlePage, articles)
+            by_section[section.pk].append(page)
+            pages.append(page)
+        for section in sections:
+            add_children(section, by_section[section.pk])
         ArticleAuthor.objects.bulk_create(
             [
                 ArticleAuthor(page_id=page.pk, author=authors[n % len(authors)], sort_order=0)
@@ -201,8 +162,6 @@ def build_site(count):
             ],
             batch_size=2000,
         )
-        for section in sections:
-            Page.objects.filter(pk=section.pk).update(numchild=positions[section.pk])
         SectionPage.objects.filter(pk__in=[s.pk for s in sections]).update(
             latest_revision_created_at=F("latest_revision_created_at")
         )

@@ -11,7 +11,8 @@
   it fetched. Routing (news/routing.py) fetches every page along a path in
   one query and hands each its parent, so the breadcrumbs cost no query.
 - `Page._get_path(parent_path, depth, position)`: treebeard's materialised
-  path for the n-th child of a page. Bulk creation (the benchmarks' 10,000
+  path for the n-th child of a page, and `page._get_lastpos_in_path()`, the
+  position of a child's path. Bulk creation (the benchmarks' 10,000
   articles) writes pages in one INSERT, without treebeard's one-by-one
   `add_child`, and must give them the paths treebeard would.
 - `PictureNode.get_filters()`: the rendition filters Wagtail's `{% picture %}`
@@ -56,6 +57,14 @@ def cached_parent(page):
 def child_tree_path(parent, position):
     """The tree path treebeard gives the `position`-th child (from 1) of `parent`."""
     return Page._get_path(parent.path, parent.depth + 1, position)
+
+
+def last_child_position(parent):
+    """The position (from 1) treebeard gave `parent`'s last child; 0 when it has none.
+
+    Not the number of children: a deleted child leaves its position unused."""
+    last = parent.get_last_child()
+    return last._get_lastpos_in_path() if last is not None else 0
 
 
 class PictureKeepingFilters(wagtailimages_tags.PictureNode):

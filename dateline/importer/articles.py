@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from django.utils import timezone
 from wagtail.actions.publish_page_revision import PublishPageRevisionAction
@@ -15,6 +15,8 @@ from wagtail.models import PageViewRestriction
 from dateline.news.models import ArticleAuthor, ArticlePage, SectionPage
 
 from . import content, records, shortcodes
+from .addresses import old_paths
+from .batch import Pending
 from .content import Converter, image_src_candidates, text_of_html
 from .indexing import indexes_held_back, update_indexes
 from .media import url_key
@@ -84,19 +86,9 @@ def post_label(item):
     return f"{item.wordpress_id} “{item.title or '(no title)'}”"
 
 
-def old_paths(item, page):
-    """The post's old addresses: its exported permalink and the date-based
-    /YYYY/MM/DD/slug/ form, less any that is the article's new address."""
-    paths = set()
-    link = urlsplit(item.link)
-    if link.path.strip("/") and not link.query:
-        paths.add(link.path)
-    if item.date_local and item.slug:
-        d = item.date_local
-        paths.add(f"/{d:%Y}/{d:%m}/{d:%d}/{item.slug}/")
-    new_path = page.get_url_parts()[2] if page.get_url_parts() else None
-    normalised = {Redirect.normalise_path(p) for p in paths}
-    return sorted(normalised - {Redirect.normalise_path(new_path or "")})
+def written(ctx, page, label, outcome):
+    ctx.article_written(page.pk)
+    ctx.summary.record("post", outcome, label)
 
 
 class PostImporter:
@@ -193,18 +185,28 @@ class PostImporter:
             ctx.ledger.save(Kind.POST, item.wordpress_id, page.pk, digest, item.guid, source_digest)
             ctx.summary.record("post", "unchanged", label)
             return
+        pending = Pending(item, data, state, digest, source_digest, label, page)
+        if page is None and ctx.batch.takes(state, data["password"]):
+            ctx.batch.add(pending)  # written with its batch (batch.py)
+            return
+        self.write_one(pending, ctx)
+
+    def write_one(self, pending, ctx):
+        """Write one article by itself, as an editor would, and record it."""
+        item, data, state, page = pending.item, pending.data, pending.state, pending.page
         outcome = "updated" if page is not None else "created"
         with indexes_held_back(ArticlePage):
             page = self.write(page, data, state, item)
         update_indexes(page)
-        ctx.article_written(page.pk)
-        ctx.ledger.save(Kind.POST, item.wordpress_id, page.pk, digest, item.guid, source_digest)
-        ctx.summary.record("post", outcome, label)
+        ctx.batch.forget()  # the tree changed beside the batch
+        ctx.ledger.save(
+            Kind.POST, item.wordpress_id, page.pk, pending.digest, item.guid, pending.source_digest
+        )
+        written(ctx, page, pending.label, outcome)
         if ctx.dry_run:
-            section_title = SectionPage.objects.filter(pk=section_pk).values_list(
-                "title", flat=True
-            )
-            ctx.plan(f"{outcome[:-1]} article “{title}” ({state.name}) in {section_title.first()}")
+            section = SectionPage.objects.filter(pk=data["section"]).values_list("title", flat=True)
+            title = data["title"]
+            ctx.plan(f"{outcome[:-1]} article “{title}” ({state.name}) in {section.first()}")
 
     def write(self, page, data, state, item):
         section = SectionPage.objects.get(pk=data["section"])

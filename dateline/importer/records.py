@@ -76,6 +76,26 @@ class Ledger:
         )
         self._of(kind)[wordpress_id] = wanted
 
+    def save_new(self, kind, rows):
+        """`save` for many: rows of (wordpress_id, object_id, digest, guid, source_digest)."""
+        known = self._of(kind)
+        fresh = []
+        for wordpress_id, *entry in rows:
+            if wordpress_id in known:  # its object was deleted here: the record is reused
+                self.save(kind, wordpress_id, *entry)
+            else:
+                fresh.append(
+                    ImportRecord(
+                        source=self.source,
+                        kind=kind,
+                        wordpress_id=wordpress_id,
+                        **dict(zip(Entry._fields, entry, strict=True)),
+                    )
+                )
+        ImportRecord.objects.bulk_create(fresh)
+        for record in fresh:
+            known[record.wordpress_id] = Entry(*(getattr(record, f) for f in Entry._fields))
+
 
 def shorten(text, limit):
     """`text` if it fits, else cut at a word boundary with an ellipsis.
@@ -90,16 +110,25 @@ def shorten(text, limit):
     return (cut or text[: limit - 1]) + "…"
 
 
-def free_slug(parent, wanted, fallback, exclude_pk=None, max_length=255):
-    """A slug for a child of `parent` that no sibling has, close to `wanted`."""
-    base = slugify(wanted, allow_unicode=True)[:max_length] or fallback
-    siblings = parent.get_children()
-    if exclude_pk is not None:
-        siblings = siblings.exclude(pk=exclude_pk)
-    taken = set(siblings.filter(slug__startswith=base).values_list("slug", flat=True))
+def slug_base(wanted, fallback, max_length=255):
+    return slugify(wanted, allow_unicode=True)[:max_length] or fallback
+
+
+def first_free(base, taken, max_length=255):
+    """`base`, or `base-2`, `base-3`… whichever is not in `taken`."""
     slug, number = base, 2
     while slug in taken:
         suffix = f"-{number}"
         slug = base[: max_length - len(suffix)] + suffix
         number += 1
     return slug
+
+
+def free_slug(parent, wanted, fallback, exclude_pk=None, max_length=255):
+    """A slug for a child of `parent` that no sibling has, close to `wanted`."""
+    base = slug_base(wanted, fallback, max_length)
+    siblings = parent.get_children()
+    if exclude_pk is not None:
+        siblings = siblings.exclude(pk=exclude_pk)
+    taken = set(siblings.filter(slug__startswith=base).values_list("slug", flat=True))
+    return first_free(base, taken, max_length)

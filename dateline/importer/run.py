@@ -16,7 +16,8 @@ from wagtail.models import Site
 
 from dateline.news.models import ArticlePage, HomePage
 
-from .articles import PostImporter, post_label
+from .articles import PostImporter, post_label, written
+from .batch import BATCH_SIZE, ArticleBatch
 from .comments import comment_label, import_comment, in_thread_order
 from .media import import_attachment
 from .quiet import per_page_reactions_held_back
@@ -44,6 +45,7 @@ class Context:
     uploads: Path | None
     dry_run: bool
     planned: list = field(default_factory=list)
+    batch: ArticleBatch | None = None
     sections: dict = field(default_factory=dict)  # category slug -> section pk
     tags: dict = field(default_factory=dict)  # tag slug -> tag name
     authors: dict = field(default_factory=dict)  # login -> author page pk
@@ -78,6 +80,8 @@ class Context:
         """What this context remembers of the database, after a failed object's rollback."""
         self.ledger.forget()
         self._article_ids = None
+        if self.batch is not None:
+            self.batch.forget()
 
     def author_index(self):
         if self._author_index is None:
@@ -107,11 +111,19 @@ def source_of(channel):
 
 class WordPressImport:
     def __init__(
-        self, path, uploads=None, dry_run=False, on_progress=None, on_phase=None, on_item=None
+        self,
+        path,
+        uploads=None,
+        dry_run=False,
+        on_progress=None,
+        on_phase=None,
+        on_item=None,
+        batch_size=BATCH_SIZE,
     ):
         self.path = Path(path)
         self.uploads = Path(uploads) if uploads else None
         self.dry_run = dry_run
+        self.batch_size = batch_size
         self.on_progress = on_progress or (lambda n: None)
         self.on_phase = on_phase or (lambda name, total: None)
         self.on_item = on_item or (lambda kind: None)
@@ -177,18 +189,49 @@ class WordPressImport:
                 self.each(record.kind, record.slug, step, record)
             elif isinstance(record, Author):
                 self.each("author", record.login, import_author, record)
+        ctx.batch = ArticleBatch(ctx, self.batch_size)
         import_post = PostImporter(ctx)
         for record in self.stream("Posts"):
             if isinstance(record, Item) and record.post_type != "attachment":
                 self.each("post", post_label(record), import_post, record)
-                # Each comment on its own: one that fails leaves its post and the rest.
-                for comment in in_thread_order(record.comments):
-                    label = comment_label(record, comment)
-                    self.each("comment", label, import_comment, (record, comment))
+                if not ctx.batch.holds(record):
+                    self.import_comments(record)
+                elif ctx.batch.full():
+                    self.write_batch(import_post)
+        self.write_batch(import_post)
 
-    def each(self, kind, label, step, record):
+    def import_comments(self, post):
+        """Each comment on its own: one that fails leaves its post and the rest."""
+        for comment in in_thread_order(post.comments):
+            self.each("comment", comment_label(post, comment), import_comment, (post, comment))
+
+    def write_batch(self, import_post):
+        """The new articles waiting in the batch, then their comments.
+
+        A batch that fails is written again one article at a time, each in its
+        own transaction, so only the article at fault fails.
+        """
+        batch = self.ctx.batch.take()
+        if not batch:
+            return
+        try:
+            with transaction.atomic():
+                self.ctx.batch.write(batch)
+        except Exception:  # noqa: BLE001 - each article is tried alone below
+            self.ctx.forget()
+            for pending in batch:
+                pending.page = None
+                self.each("post", pending.label, import_post.write_one, pending, counted=False)
+        else:
+            for pending in batch:
+                written(self.ctx, pending.page, pending.label, "created")
+        for pending in batch:
+            self.import_comments(pending.item)
+
+    def each(self, kind, label, step, record, counted=True):
         """One object, in its own transaction: all of it is written, or none."""
-        self.on_item(kind)
+        if counted:
+            self.on_item(kind)
         caches = (self.ctx.sections, self.ctx.tags, self.ctx.authors)
         known = [set(cache) for cache in caches]
         try:

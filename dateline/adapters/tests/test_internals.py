@@ -71,6 +71,20 @@ def test_treebeard_paths_for_children_created_in_bulk(demo_site):
     assert wagtail_adapter.child_tree_path(section, nth) == made.path
 
 
+def test_the_last_childs_position_survives_a_deleted_sibling(demo_site):
+    section = Page.objects.get(depth=3, slug="world")
+    first = section.add_child(instance=Page(title="First", slug="first-of-two"))
+    second = section.add_child(instance=Page(title="Second", slug="second-of-two"))
+    position = wagtail_adapter.last_child_position(section)
+    assert wagtail_adapter.child_tree_path(section, position) == second.path
+    first.delete()
+    section.refresh_from_db()
+    # One child fewer, the same last position: the next child goes after it.
+    assert wagtail_adapter.last_child_position(section) == position
+    empty = section.add_child(instance=Page(title="Empty", slug="empty-section"))
+    assert wagtail_adapter.last_child_position(empty) == 0
+
+
 def test_wagtail_creates_renditions_only_through_the_wrapper(demo_image):
     """Renditions not found (prefetched, cached, in the database) are created
     through `wrap_rendition_creation`'s wrapper, by either of Wagtail's paths:
