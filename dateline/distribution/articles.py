@@ -22,7 +22,6 @@ from dateline.news.models import (
     ArticleAuthor,
     ArticlePageTag,
     attach_sections,
-    figure_image_ids,
 )
 
 
@@ -93,7 +92,8 @@ def prepare(articles, figures=False):
     """Attach sections, bylines and tags (and, if asked, figure photos) to a batch."""
     articles = with_bylines_and_tags(attach_sections(articles))
     if figures:
-        wanted = [pk for article in articles for pk in figure_image_ids(article.body)]
+        # Stored with the article when it is saved: no body to read for them.
+        wanted = [pk for article in articles for pk in article.figure_image_ids]
         images = images_by_id(wanted, with_renditions=True)
         for article in articles:
             article.figure_images = images
