@@ -476,6 +476,9 @@ if TASKS_BACKEND not in TASK_BACKENDS:
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 # How often the worker publishes due scheduled pages, in seconds.
 DATELINE_WORKER_INTERVAL = env_int("WORKER_INTERVAL", 15)
+# How much lower the worker's CPU priority is than the servers' (0-19): its
+# renders ahead of readers (warming) and sends yield the cores to readers' requests.
+DATELINE_WORKER_NICE = env_int("WORKER_NICE", 10)
 
 # --- Newsroom: review workflow notifications (docs/newsroom.md) ------------------
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL

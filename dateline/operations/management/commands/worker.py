@@ -34,6 +34,9 @@ class Command(BaseCommand):
     def handle(self, *args, interval, once, exit_with_parent, **options):
         if not 1 <= interval <= MAX_PUBLISH_INTERVAL:
             raise CommandError(f"--interval must be between 1 and {MAX_PUBLISH_INTERVAL} seconds")
+        if settings.DATELINE_WORKER_NICE:
+            # Background work: readers' requests on the same cores go first.
+            os.nice(settings.DATELINE_WORKER_NICE)
         worker = Worker(
             publish_interval=interval, parent_pid=os.getppid() if exit_with_parent else None
         )
