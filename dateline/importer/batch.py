@@ -150,6 +150,11 @@ class ArticleBatch:
             lead_image_id=data["lead_image"],
         )
         page.figure_image_ids = figure_image_ids(page.body)
+        # The checks saving one at a time makes of each field (Page.full_clean), less
+        # those that query (keys the import looked up itself; the slug, free above)
+        # and the tree's, set with the batch. A post that fails them fails its batch,
+        # and then alone, as one at a time.
+        page.clean_fields(exclude=UNCHECKED)
         # Every child relation held in memory, empty if nothing fills it: a new
         # article has none in the database, so its revision need not look.
         for relation in get_all_child_relations(page):
@@ -248,6 +253,11 @@ class ArticleBatch:
         for page in pages:
             ReferenceIndex.create_or_update_for_object(page)
 
+
+UNCHECKED = [
+    *(field.name for field in ArticlePage._meta.concrete_fields if field.is_relation),
+    *("path", "depth", "numchild", "url_path"),
+]
 
 # The page's fields saving its revision and publishing it change.
 SAVED_FIELDS = [
