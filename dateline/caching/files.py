@@ -27,8 +27,11 @@ machines: each app machine keeps its own files for its own nginx. A purge
 deletes the purging machine's files at once, and every process that keeps
 files hears the purge notice (broadcast.py) and deletes its machine's files
 for those paths (`notices`); while a process is not subscribed it may have
-missed one, so its machine's files all go whenever the subscription is
-(re)established or lost, and whenever a server process starts. A page
+missed one, so its machine's files all go whenever the subscription is lost,
+and whenever a process subscribes or a server process starts with no other
+process of the machine subscribed (each marks itself in `.listening/` while its
+subscription answers). A new release keeps the previous release's files for
+RELEASE_GRACE_SECONDS, time for its warming to write them again. A page
 another machine rendered is written here on its first hit (`restore`), so
 every front sends files again after a purge.
 """
@@ -171,20 +174,119 @@ def remove_all():
 
 
 def sweep(max_age, now=None):
-    """Delete files older than `max_age` seconds; returns how many went."""
+    """Delete files older than `max_age` seconds, and the previous release's once
+    this machine's release is RELEASE_GRACE_SECONDS old; returns how many went."""
     folder = root()
     if folder is None or not folder.is_dir():
         return 0
-    cutoff = (now or time.time()) - max_age
+    now = now or time.time()
+    cutoff = now - max_age
+    arrived = release_arrived(folder)
+    if arrived is not None and now - arrived >= RELEASE_GRACE_SECONDS:
+        cutoff = max(cutoff, arrived)
     removed = 0
-    for directory, _subfolders, names in os.walk(folder):
-        for name in names:
-            target = Path(directory) / name
-            with contextlib.suppress(OSError):
-                if target.stat().st_mtime < cutoff:
-                    target.unlink()
-                    removed += 1
+    for scheme in SCHEMES:
+        for directory, _subfolders, names in os.walk(folder / scheme):
+            for name in names:
+                target = Path(directory) / name
+                with contextlib.suppress(OSError):
+                    if target.stat().st_mtime < cutoff:
+                        target.unlink()
+                        removed += 1
     return removed
+
+
+# A new release's processes keep the files the previous release wrote for this
+# long: the release's warming writes the pages readers ask for again meanwhile,
+# and nginx goes on sending files while the release starts (issue 19: dropping
+# them all at once sent every reader to processes still loading).
+RELEASE_GRACE_SECONDS = 60
+RELEASE_MARK = ".release"
+
+
+def note_release():
+    """Record on this machine when the release this process runs arrived here."""
+    folder = root()
+    if folder is None:
+        return
+    mark, current = folder / RELEASE_MARK, keys.release()
+    with contextlib.suppress(OSError):
+        if mark.read_text() == current:
+            return
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        fresh = folder / f"{RELEASE_MARK}.{os.getpid()}"
+        fresh.write_text(current)
+        fresh.replace(mark)  # its time is the release's arrival
+
+
+def release_arrived(folder):
+    """When this process's release arrived on this machine (None: not recorded)."""
+    mark = folder / RELEASE_MARK
+    try:
+        if mark.read_text() != keys.release():
+            return None
+        return mark.stat().st_mtime
+    except OSError:
+        return None
+
+
+# Which processes on this machine hear purge notices now: one marker per
+# process, touched while its subscription answers.
+LISTENING = ".listening"
+HEARTBEAT_SECONDS = 1.0
+ALIVE_SECONDS = 3.0
+
+
+def mark_listening(listening):
+    folder = root()
+    if folder is None:
+        return
+    marker = folder / LISTENING / str(os.getpid())
+    with contextlib.suppress(OSError):
+        if listening:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        else:
+            marker.unlink(missing_ok=True)
+
+
+def another_process_listening():
+    """Whether another live process on this machine is subscribed to purge notices now.
+
+    Such a process has heard every notice since it subscribed, or will find
+    its subscription lost and drop every file: either way the files stand.
+    """
+    folder = root()
+    if folder is None:
+        return False
+    now, me = time.time(), str(os.getpid())
+    try:
+        markers = list((folder / LISTENING).iterdir())
+    except OSError:
+        return False
+    for marker in markers:
+        if marker.name == me:
+            continue
+        try:
+            fresh = now - marker.stat().st_mtime < ALIVE_SECONDS
+        except OSError:
+            continue
+        if fresh and _running(marker.name):
+            return True
+        if not fresh:
+            marker.unlink(missing_ok=True)
+    return False
+
+
+def _running(pid):
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
 
 
 def _unlink(target):
@@ -239,8 +341,24 @@ class PurgeNotices:
         if self.listener is None:
             self.listener = broadcast.process_listener()
         self.listener.on(broadcast.PURGES, self._heard)
-        self.listener.on_reset(remove_all)
+        self.listener.on_reset(self._reset)
         self.listener.ensure_started()
+        start_daemon("dateline-page-files-listening", self._beat)
+
+    def _reset(self):
+        """Subscribed anew, or the subscription lost: a notice may have been missed.
+
+        Lost: every file goes. Subscribed while another process of this machine
+        holds its subscription: that one heard every notice, the files stand.
+        """
+        if self.listener.is_listening and another_process_listening():
+            return
+        remove_all()
+
+    def _beat(self):
+        while True:
+            mark_listening(self.listener.is_listening)
+            time.sleep(HEARTBEAT_SECONDS)
 
     def _heard(self, data):
         paths = broadcast.paths_in(data)
@@ -258,10 +376,12 @@ def server_process_started():
 
     The files on this machine were written by processes that may have missed
     purges while none was listening (the machine crashed, the app was down), and
-    nginx sends them without asking the app: they all go, and this process
-    listens for purges from now on rather than from its first cache miss.
+    nginx sends them without asking the app: unless another process here is
+    subscribed to purge notices now (a deploy's old release, a sibling worker),
+    they all go. This process listens from now on, not from its first cache miss.
     """
     if root() is None:
         return
-    remove_all()
+    if not another_process_listening():
+        remove_all()
     notices.ensure_started()

@@ -85,14 +85,12 @@ class AnonymousPageCacheMiddleware:
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.page_files = self.policy.enabled and files.root() is not None
         self.previous_release = None
-        new_release = True
         if self.policy.enabled:
-            self.previous_release, new_release = warm_queue.note_release(keys.release())
-        if self.page_files and new_release:
-            # Files written by the previous release's templates must not be
-            # sent by nginx after a deploy (the cache keys change the same way);
-            # a process of the same release starting again keeps them.
-            files.remove_all()
+            self.previous_release, _new = warm_queue.note_release(keys.release())
+        if self.page_files:
+            # Files written by the previous release's templates go once the
+            # release has had its grace to write them again (files.sweep).
+            files.note_release()
         if not self.policy.refresh_in_background:
             self.previous_release = None
 

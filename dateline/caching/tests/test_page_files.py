@@ -2,6 +2,7 @@
 
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -54,8 +55,8 @@ def test_a_fresh_anonymous_page_is_written_as_the_bytes_readers_got(client, page
 )
 def test_only_plain_html_pages_are_written(client, page_files, request_kwargs):
     client.get(**request_kwargs)
-    written = [p for p in page_files.rglob("*") if p.is_file()] if page_files.exists() else []
-    assert written == []
+    pages = [page_files / scheme for scheme in files.SCHEMES]
+    assert [p for folder in pages for p in folder.rglob("*") if p.is_file()] == []
 
 
 def test_editors_pages_are_never_written(client, page_files, django_user_model):
@@ -231,10 +232,50 @@ def test_files_older_than_the_fresh_time_are_swept(page_files):
     assert stored(page_files, "/new/").read_bytes() == b"new"
 
 
-def test_a_new_release_starts_without_the_old_files(page_files, settings):
-    assert files.write(cache, "http", "testserver", "/old/", b"old", time.time())
+def test_a_new_release_keeps_the_old_files_only_for_its_grace(page_files, settings):
+    started = time.time()
+    assert files.write(cache, "http", "testserver", "/old/", b"old", started - 5)
+    settings.DATELINE_RELEASE = "next-release"
     AnonymousPageCacheMiddleware(lambda request: None)
+    # nginx goes on sending it while the release starts and warms...
+    assert stored(page_files, "/old/").exists()
+    arrived = (page_files / files.RELEASE_MARK).stat().st_mtime
+    assert files.write(cache, "http", "testserver", "/new/", b"new", arrived + 1)
+    assert files.sweep(max_age=300, now=arrived + files.RELEASE_GRACE_SECONDS - 1) == 0
+    # ...and once the grace is over, only what the new release wrote stays.
+    assert files.sweep(max_age=300, now=arrived + files.RELEASE_GRACE_SECONDS) == 1
     assert not stored(page_files, "/old/").exists()
+    assert stored(page_files, "/new/").read_bytes() == b"new"
+    # Another process of the same release starting does not start the grace again.
+    AnonymousPageCacheMiddleware(lambda request: None)
+    assert (page_files / files.RELEASE_MARK).stat().st_mtime == arrived
+
+
+def test_a_server_process_keeps_the_files_while_another_process_here_listens(client, page_files):
+    client.get(ARTICLE)
+    sibling = subprocess.Popen(["sleep", "30"])  # noqa: S607 - a live process to stand for one
+    marker = page_files / files.LISTENING / str(sibling.pid)
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+        # A deploy: the old release's processes still hear every purge notice.
+        assert files.another_process_listening()
+        files.server_process_started()
+        assert stored(page_files, ARTICLE).exists()
+        # Its marker not touched for a while: its subscription may be gone.
+        stale = time.time() - files.ALIVE_SECONDS - 1
+        os.utime(marker, (stale, stale))
+        assert not files.another_process_listening()
+        marker.touch()
+        sibling.kill()
+        sibling.wait()
+        # A crash: the marker is fresh but its process is gone.
+        assert not files.another_process_listening()
+        files.server_process_started()
+        assert not stored(page_files, ARTICLE).exists()
+    finally:
+        sibling.kill()
+        sibling.wait()
 
 
 def test_purge_site_and_purge_paths_reach_every_host_and_scheme(page_files):
