@@ -180,7 +180,13 @@ class ArticleFeed(Feed):
 
     def item_updateddate(self, article):
         # Atom requires <updated>; an article never updated was last changed when published.
-        return article.updated_at or article.first_published_at
+        # A feature may date an item itself (live coverage: its latest update, even one
+        # posted seconds after the page was published).
+        return (
+            getattr(article, "feed_updated", None)
+            or article.updated_at
+            or article.first_published_at
+        )
 
     def item_author_name(self, article):
         names = [author["name"] for author in article.feed_authors]

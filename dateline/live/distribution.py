@@ -125,3 +125,4 @@ def feed_items(articles, request):
             ),
         )
         article.feed_content += format_html("\n<h2>Latest updates</h2>\n<ol>{}</ol>", items)
+        article.feed_updated = max(update.published_at for update in updates)
