@@ -275,7 +275,8 @@ def another_process_listening():
         if fresh and _running(marker.name):
             return True
         if not fresh:
-            marker.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # another user's, or gone meanwhile
+                marker.unlink()
     return False
 
 
