@@ -15,6 +15,7 @@ def old_paths(item, page):
     if item.date_local and item.slug:
         d = item.date_local
         paths.add(f"/{d:%Y}/{d:%m}/{d:%d}/{item.slug}/")
-    new_path = page.get_url_parts()[2] if page.get_url_parts() else None
+    parts = page.get_url_parts()
+    new_path = parts[2] if parts else None
     normalised = {Redirect.normalise_path(p) for p in paths}
     return sorted(normalised - {Redirect.normalise_path(new_path or "")})

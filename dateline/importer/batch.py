@@ -71,7 +71,8 @@ class ArticleBatch:
         self.pending.append(pending)
 
     def holds(self, item):
-        return any(p.item is item for p in self.pending)
+        """Whether `item`, the post just handled, went into the batch."""
+        return bool(self.pending) and self.pending[-1].item is item
 
     def full(self):
         return len(self.pending) >= self.size
