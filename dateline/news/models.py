@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, Paginator
 from django.db import models
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -25,6 +25,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.images.models import Filter
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -42,6 +43,12 @@ from .scheduling import newsroom_time
 # Share cards everywhere want this size; one Filter, built once (its
 # operations are parsed when first used).
 SOCIAL_IMAGE = Filter(spec="fill-1200x630|format-jpeg")
+# What an article's page shows of each of its photos: the figure template's
+# {% picture %} (templates/blocks/figure.html, kept in step by a test) and the
+# share card. Its page view fetches these renditions only, not the cards' and
+# feeds' renditions of the same photos.
+FIGURE_PICTURE = "format-{avif,webp,jpeg} width-{400,800,1200}"
+ARTICLE_PAGE_RENDITIONS = (*Filter.expand_spec(FIGURE_PICTURE), SOCIAL_IMAGE.spec)
 
 # The log action Wagtail's `publish_scheduled` passes to `publish()`: the one
 # sign that nobody is waiting for the answer.
@@ -609,7 +616,16 @@ class ArticlePage(RestrictionsFromRouteMixin, RoutablePageMixin, Page):
         images = self.figure_images()
         if self.lead_image:
             images.append(self.lead_image)
-        prefetch_related_objects(images, "renditions")
+        renditions = get_image_model().get_rendition_model().objects
+        prefetch_related_objects(
+            images,
+            # Where Wagtail looks first (its `prefetch_renditions` does the same).
+            Prefetch(
+                "renditions",
+                queryset=renditions.filter(filter_spec__in=ARTICLE_PAGE_RENDITIONS),
+                to_attr="prefetched_renditions",
+            ),
+        )
 
     @property
     def body_with_renditions(self):

@@ -7,10 +7,13 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.cache import caches
 from django.db import connection
+from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dateline.news.models import (
+    ARTICLE_PAGE_RENDITIONS,
+    FIGURE_PICTURE,
     SOCIAL_IMAGE,
     ArticleAuthor,
     ArticlePage,
@@ -151,3 +154,32 @@ def test_the_share_image_comes_with_the_figures_renditions(client, summit_articl
         image, SOCIAL_IMAGE.get_cache_key(image), SOCIAL_IMAGE.spec
     )
     assert renditions.get(key) is None
+
+
+def test_the_article_fetches_only_the_renditions_it_shows(client, summit_article):
+    """Each photo's card and feed renditions stay in the database: the page shows none."""
+    images = [*summit_article.figure_images(), summit_article.lead_image]
+    for image in images:
+        image.get_rendition("fill-400x225|format-webp")  # a card's, as listings make
+    response = client.get(ARTICLE)
+    assert response.status_code == 200
+    sources = [
+        source["srcset"] for source in parse(response).select("figure.figure picture source")
+    ]
+    assert sources and all("fill-400x225" not in srcset for srcset in sources)
+
+    page = ArticlePage.objects.get(pk=summit_article.pk)
+    page._page_view = True
+    page.prefetch_renditions()
+    fetched = {
+        rendition.filter_spec
+        for image in [*page.figure_images(), page.lead_image]
+        for rendition in image.prefetched_renditions
+    }
+    # Every rendition the page asked for came in the one query, and nothing else did.
+    assert fetched == set(ARTICLE_PAGE_RENDITIONS)
+
+
+def test_the_renditions_fetched_are_the_ones_the_figure_template_shows():
+    template = Path(get_template("blocks/figure.html").origin.name)
+    assert f"{{% picture value.image {FIGURE_PICTURE} " in template.read_text()
