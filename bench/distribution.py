@@ -38,6 +38,7 @@ ENDPOINTS = [
     ("/feeds/json/", "site feed, JSON Feed, full text"),
     ("/feeds/section/world/rss/", "section feed, RSS"),
     ("/feeds/tag/bench-tag-7/json/", "tag feed, JSON Feed"),
+    ("/feeds/author/maria-lund/rss/", "author feed, RSS"),
     ("/", "front page"),
     ("/world/", "section page 1"),
     ("/world/?page={section_deep}", "section page {section_deep}"),

@@ -1,8 +1,10 @@
 """Template tags: share-card metadata on article pages, feed discovery on every page."""
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from dateline.news.models import ArticlePage, AuthorPage, SectionPage
@@ -53,22 +55,33 @@ PAGE_FEEDS = {
 }
 
 
-@register.inclusion_tag("distribution/feed_links.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def feed_discovery_links(context):
     """<link rel="alternate"> for the feeds that match this page, then the whole site's."""
     page, tag = context.get("page"), context.get("tag")
-    site_name = context.get("site_name", "")
-    scopes = []
+    scope = None
     if tag is not None:
-        scopes.append(("tag", tag.slug, f"Tagged “{tag.name}”"))
+        scope = ("tag", tag.slug, f"Tagged “{tag.name}”")
     elif type(page) in PAGE_FEEDS:
-        scopes.append(PAGE_FEEDS[type(page)](page))
+        scope = PAGE_FEEDS[type(page)](page)
+    return _feed_links_html(scope, context.get("site_name", ""))
+
+
+@functools.lru_cache(maxsize=4096)
+def _feed_links_html(scope, site_name):
+    """The links for one scope and site name, rendered once per process.
+
+    Every page of a scope (all of a section's articles) has the same links, and
+    the URLs reversed here do not change while a process runs: rendering them
+    on every page was about a twentieth of an article served from its fragments.
+    """
+    scopes = [scope] if scope else []
     links = []
-    for scope, slug, label in scopes:
+    for scope_name, slug, label in scopes:
         for format_name, (mime, kind) in FEED_TYPES.items():
-            url = reverse(f"distribution:{scope}-{format_name}", args=[slug])
+            url = reverse(f"distribution:{scope_name}-{format_name}", args=[slug])
             links.append((mime, url, f"{label} – {site_name} ({kind})"))
     for format_name, (mime, kind) in FEED_TYPES.items():
         url = reverse(f"distribution:site-{format_name}")
         links.append((mime, url, f"{site_name} ({kind})"))
-    return {"feed_links": links}
+    return render_to_string("distribution/feed_links.html", {"feed_links": links})

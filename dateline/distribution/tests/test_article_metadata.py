@@ -213,6 +213,27 @@ def test_pages_announce_their_feeds(client, demo_site, address, own_feed):
         assert client.get(href).status_code == 200, href
 
 
+def test_feed_links_name_the_section_and_site_as_they_are_now(client, demo_site):
+    """The links are kept per process by section and site name: a rename shows at once."""
+
+    def section_feed_titles():
+        page = parse(client.get(ARTICLE_URL))
+        return [
+            link["title"]
+            for link in page.find_all("link", rel="alternate")
+            if "/feeds/section/" in link["href"]
+        ]
+
+    from dateline.news.models import SectionPage
+
+    assert section_feed_titles()[0].startswith("World – ")
+    world = SectionPage.objects.get(slug="world")
+    world.title = "World & <Region>"
+    world.save_revision().publish()
+    titles = section_feed_titles()
+    assert [title.split(" – ")[0] for title in titles] == ["World & <Region>"] * 3
+
+
 def test_corrections_are_published_as_schema_org_corrections(client, summit_article):
     from dateline.news.models import ArticleNote
 
