@@ -1,6 +1,6 @@
 """What a cold article render costs, against Wagtail's starter page.
 
-    .venv/bin/python bench/render_cost.py [--renders N]
+    .venv/bin/python bench/render_cost.py [--renders N] [--repeat N]
 
 The page cache is off throughout (PAGE_CACHE=0): every request renders.
 CPU time per request in one process (Django's test client), the server and
@@ -17,7 +17,9 @@ temporary folder, as in the embedded run, for
   "1.5 times the starter page's rate");
 - the cold article's content alone, part by part: every query and parse its
   page needs, timed one by one, without rendering any HTML.
-Each figure is printed against the starter page measured in the same run. A
+Each figure is printed against the starter page measured in the same run;
+the two apps are measured in turn `--repeat` times (3), each keeping its best,
+so that a drift in the machine's speed does not fall on one of them. A
 whole request is the best of several rounds, which is what the code costs
 once the machine's noise is out; the parts are means over as many calls, so
 noise can only make them larger. The query counts in the part names are the
@@ -174,9 +176,24 @@ def measure_in_child(kind, renders, env, cwd=None):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def best_of(kept, new):
+    """Each figure's smaller value (parts too, by name)."""
+    if kept is None:
+        return new
+    merged = {}
+    for name, value in new.items():
+        merged[name] = (
+            best_of(kept[name], value) if isinstance(value, dict) else min(kept[name], value)
+        )
+    return merged
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--renders", type=int, default=100, help="renders per round")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="times each app is measured, in turn (best kept)"
+    )
     parser.add_argument("--measure", choices=["dateline", "starter"], help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -212,8 +229,15 @@ def main():
         allowed_hosts=["localhost"],
     )
 
-    starter = measure_in_child("starter", args.renders, minimal.env, cwd=minimal.path)
-    found = measure_in_child("dateline", args.renders, dateline_env, cwd=ROOT)
+    # The two apps are measured in turn, several times, and each keeps its best:
+    # this machine's speed drifts by a third within minutes, and one pair
+    # measured minutes apart gave ratios from 0.39 to 0.73 for the same code.
+    starter, found = None, None
+    for _ in range(args.repeat):
+        starter = best_of(
+            starter, measure_in_child("starter", args.renders, minimal.env, minimal.path)
+        )
+        found = best_of(found, measure_in_child("dateline", args.renders, dateline_env, ROOT))
     starter_ms = starter["starter page"] * 1000
     cold_ms = found["article cold"] * 1000
     warm_ms = found["article warm"] * 1000
