@@ -246,7 +246,7 @@ else:
         # disk is shared by all of them, so a purge in one is seen by the others.
         # diskcache keeps it in SQLite files: a write costs a third of
         # Django's file cache's, and does not list the folder to count entries
-        # (docs/caching.md, "The embedded run's cache").
+        # (docs/caching.md, "The embedded run's shared cache").
         "default": {
             "BACKEND": "dateline.operations.disk_cache.DiskCache",
             "LOCATION": VAR_DIR / "shared-cache",

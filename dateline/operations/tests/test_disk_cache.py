@@ -4,6 +4,7 @@ import multiprocessing
 import sqlite3
 
 import pytest
+from diskcache import DjangoCache
 from django.core.cache import caches, close_caches
 
 from dateline.operations.disk_cache import BACKEND
@@ -16,7 +17,7 @@ def disk_cache(settings, tmp_path):
         "default": {"BACKEND": BACKEND, "LOCATION": str(tmp_path / "shared-cache")},
     }
     yield caches["default"]
-    caches["default"]._cache.close()
+    DjangoCache.close(caches["default"])  # what DiskCache leaves open between requests
 
 
 def _write_in_another_process(location, key, value):
