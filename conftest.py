@@ -14,6 +14,35 @@ MEDIA_DIR = Path(tempfile.mkdtemp(prefix="dateline-test-media-"))
 TEST_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 
 
+END_TO_END = Path(__file__).resolve().parent / "tests"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--suites",
+        choices=["all", "app", "end-to-end"],
+        default="all",
+        help="app: the tests under dateline/ only; end-to-end: those under tests/ only "
+        "(`make test` runs the first on two cores, then the second alone)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep the tests `--suites` names. The end-to-end suites start servers of their
+    own and measure them, so they run one at a time with the machine to themselves;
+    the app's tests share nothing but a database each and run side by side."""
+    suites = config.getoption("--suites")
+    if suites == "all":
+        return
+    keep, drop = [], []
+    for item in items:
+        end_to_end = item.path.is_relative_to(END_TO_END)
+        (keep if end_to_end == (suites == "end-to-end") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(MEDIA_DIR, ignore_errors=True)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import psycopg
 
+from .migrated import migrated
 from .requirements import POSTGRES
 from .servers import DATELINE, ROOT, DatelineServer, Nginx, Process, dateline, fetch
 
@@ -65,7 +66,7 @@ def demo_database(name, env):
         connection.execute(f'CREATE DATABASE "{name}"')
     url = f"{POSTGRES}/{name}"
     env = {**env, "DATABASE_URL": url}
-    dateline(env, "migrate", "--noinput")
+    migrated(env)
     dateline(env, "load_demo", "--no-editor")
     return url
 

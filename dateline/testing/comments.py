@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import psycopg
 
+from dateline.testing.migrated import migrated
 from dateline.testing.requirements import POSTGRES
 from dateline.testing.servers import DatelineServer, dateline, wait_for
 
@@ -64,7 +65,7 @@ class CommentServer:
     def __enter__(self):
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         self._admin(f'CREATE DATABASE "{self.database}"')
-        self.manage("migrate", "--noinput")
+        migrated(self.env)
         self.manage("collectstatic", "--noinput", "--verbosity", "0")
         self.article_id = int(self.manage("shell", "-c", BUILD_SITE).strip().splitlines()[-1])
         self.server = DatelineServer(self.env, workers=self.workers, threads=self.threads)

@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from .migrated import migrated
 from .servers import (
     DATELINE,
     ROOT,
@@ -189,7 +190,7 @@ class LiveStack:
         self.app = self.nginx = None
         try:
             var.mkdir(parents=True, exist_ok=True)
-            dateline(self.env, "migrate", "--noinput")
+            migrated(self.env)
             dateline(self.env, "collectstatic", "--noinput", "--verbosity", "0")
             dateline(self.env, "load_demo", "--no-editor")
             dateline(self.env, "setup_roles")

@@ -14,6 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .migrated import migrated
 from .servers import DATELINE, ROOT, Process, dateline
 
 SEED = "import django; django.setup(); from dateline.testing.newsletters import seed; seed({args})"
@@ -84,7 +85,7 @@ class NewsletterRun:
         if database_url:
             self.env["DATABASE_URL"] = database_url
         self.workers = []
-        dateline(self.env, "migrate", "--noinput")
+        migrated(self.env)
         if demo:
             dateline(self.env, "load_demo", timeout=600)
         started = time.monotonic()

@@ -6,14 +6,14 @@ state tests in tests/faults).
     one_article_site(postgres, env)        # migrated, the site built, static collected
 """
 
-import hashlib
 import os
 import subprocess
 import tempfile
 from pathlib import Path
 
 from dateline.testing.comments import BUILD_SITE
-from dateline.testing.servers import DATELINE, ROOT, dateline
+from dateline.testing.migrated import migrations_digest
+from dateline.testing.servers import DATELINE, dateline
 
 # What the environment of the run itself must not pass on to the machines.
 NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "DJANGO_SETTINGS_MODULE"}
@@ -50,11 +50,8 @@ def migrate(primary, env, timeout=900):
     """`dateline migrate` on the primary's empty `dateline` database, from a dump
     kept in the temporary folder after the first run with the same migrations:
     migrating from nothing takes minutes on a busy machine."""
-    digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(ROOT.glob("dateline/*/migrations/*.py")):
-        digest.update(path.read_bytes())
-    digest.update(primary.bin.parent.name.encode())  # the PostgreSQL version
-    dump = Path(tempfile.gettempdir()) / f"dateline-migrated-{digest.hexdigest()}.sql"
+    version = primary.bin.parent.name  # a dump is read back by the PostgreSQL that wrote it
+    dump = Path(tempfile.gettempdir()) / f"dateline-migrated-{migrations_digest()}-{version}.sql"
     where = ("-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres", "-d", "dateline")
     if dump.exists():
         primary._run("psql", *where, "-q", "-v", "ON_ERROR_STOP=1", "-f", str(dump))

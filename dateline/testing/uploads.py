@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from dateline.testing.migrated import migrated
 from dateline.testing.requirements import POSTGRES
 from dateline.testing.servers import DATELINE, ROOT, DatelineServer, Process, dateline
 
@@ -176,7 +177,7 @@ class UploadSite:
         try:
             if self.database == "postgresql":
                 self._admin_sql(f'CREATE DATABASE "{self.db_name}"')
-            dateline(self.env, "migrate", "--noinput")
+            migrated(self.env)
             dateline(self.env, "collectstatic", "--noinput", "--verbosity", "0")
             dateline(self.env, "shell", "-c", CREATE_EDITOR)
             for command in self.prepare:

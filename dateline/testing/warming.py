@@ -16,6 +16,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from .migrated import migrated
 from .servers import (
     DATELINE,
     ROOT,
@@ -91,7 +92,7 @@ class WarmingStack:
             **(extra_env or {}),
         }
         try:
-            dateline(self.env, "migrate", "--noinput")
+            migrated(self.env)
             dateline(self.env, "collectstatic", "--noinput", "--verbosity", "0")
             dateline(self.env, "load_demo", "--no-editor")
             if articles:

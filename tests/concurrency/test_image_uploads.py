@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from dateline.testing.migrated import migrated
 from dateline.testing.servers import dateline
 from dateline.testing.uploads import UploadSite, png
 
@@ -93,7 +94,7 @@ def sqlite_env(tmp_path_factory):
         "LOG_LEVEL": "CRITICAL",
     }
     env.pop("DATABASE_URL", None)  # the embedded SQLite file, as `make run` has
-    dateline(env, "migrate", "--noinput")
+    migrated(env)
     return env
 
 

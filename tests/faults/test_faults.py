@@ -14,6 +14,7 @@ import uuid
 import pytest
 from bs4 import BeautifulSoup
 
+from dateline.testing.migrated import migrated
 from dateline.testing.requirements import require
 from dateline.testing.servers import (
     DATELINE,
@@ -365,7 +366,7 @@ def test_backup_from_postgresql_restores_on_a_new_embedded_server(stack, tmp_pat
     )
     before = dateline(stack["env"], "shell", "-c", count).stdout.splitlines()[-1]
 
-    dateline(new_env, "migrate", "--verbosity", "0")
+    migrated(new_env)
     restored = dateline(new_env, "restore", str(archive), "--noinput").stdout
     assert "Restored the backup" in restored
     after = dateline(new_env, "shell", "-c", count).stdout.splitlines()[-1]

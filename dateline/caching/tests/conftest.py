@@ -1,16 +1,21 @@
 """Fixtures shared by the page cache tests."""
 
+import os
+
 import pytest
 
 
 @pytest.fixture
 def redis_cache(settings):
-    """The production cache: the Redis server on 127.0.0.1:6379, database 13."""
+    """The production cache: the Redis server on 127.0.0.1:6379, database 13, or 14
+    for pytest-xdist's second worker (each clears its own)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    database = 13 + int(worker.removeprefix("gw"))
     settings.CACHES = {
         **settings.CACHES,
         "default": {
             "BACKEND": "dateline.operations.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/13",
+            "LOCATION": f"redis://127.0.0.1:6379/{database}",
             "KEY_PREFIX": "dateline-test",
         },
     }
