@@ -57,6 +57,30 @@ def test_withdrawing_a_story_changes_the_etag(client, summit_article):
     assert summit_article.title.encode() not in after.content
 
 
+def test_a_feed_changes_only_when_a_story_it_carries_does(client, publish_article, settings):
+    """A feed's ETag and Last-Modified are its items': a correction to a story too old
+    to be in it sends nobody a new copy; one to a story it carries does."""
+    settings.DATELINE_FEED_ITEMS = 2
+    old = publish_article("An old story by Maria Lund", hours_ago=300)
+    second = publish_article("Harbour vote: the second newest", hours_ago=2)
+    newest = publish_article("Harbour vote: the newest", hours_ago=1)
+    feed = "/feeds/author/maria-lund/rss/"
+    before = client.get(feed)
+    assert old.title.encode() not in before.content
+
+    old.save_revision().publish()  # corrected: last published now
+    unchanged = client.get(feed, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert unchanged.status_code == 304
+
+    newest.save_revision().publish()
+    newest.refresh_from_db()
+    changed = client.get(feed, HTTP_IF_NONE_MATCH=before["ETag"])
+    assert changed.status_code == 200
+    assert changed["Last-Modified"] == http_date(newest.last_published_at.timestamp())
+    assert newest.title.encode() in changed.content
+    assert second.title.encode() in changed.content
+
+
 def test_summary_and_full_feeds_have_different_etags(client, demo_site, settings):
     full = client.get("/feeds/rss/")["ETag"]
     settings.DATELINE_FEED_CONTENT = "summary"
