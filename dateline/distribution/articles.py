@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from dateline.news.models import (
+    NEWEST_FIRST,
     ArticleAuthor,
     ArticlePageTag,
     attach_sections,
@@ -130,11 +131,7 @@ class Freshness:
         for one author of a 100,000-article site, and the feed then read its
         items in a second pass over the same pages to sort them.
         """
-        rows = list(
-            pages.order_by("-first_published_at", "-pk").values_list("pk", "last_published_at")[
-                :limit
-            ]
-        )
+        rows = list(pages.order_by(*NEWEST_FIRST).values_list("pk", "last_published_at")[:limit])
         dates = [published for _pk, published in rows if published]
         return cls(len(rows), max(dates, default=None), tuple(pk for pk, _date in rows))
 

@@ -84,13 +84,18 @@ def paginate(request, queryset, per_page=None, keys=None):
         raise Http404("No such page of results") from None
 
 
+# How every listing and feed orders its stories (the key breaks ties between
+# stories published in the same second).
+NEWEST_FIRST = ("-first_published_at", "-pk")
+
+
 class ArticleQuerySet(PageQuerySet):
     def published(self):
         """What readers may see: live, and not behind a privacy restriction."""
         return self.live().public()
 
     def newest_first(self):
-        return self.order_by("-first_published_at", "-pk")
+        return self.order_by(*NEWEST_FIRST)
 
     def for_listing(self):
         """Published articles, newest first, with what a story card shows."""

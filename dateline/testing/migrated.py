@@ -1,14 +1,18 @@
 """A migrated database for each test stack, copied from one migrated once.
 
-`dateline migrate` from nothing takes 15-20 s on the CI machine, and about fifteen
-stacks start from an empty database: minutes of every run. `migrated(env)` gives
-the database `env` names the same tables and rows a migrate would, copied from a
-template that was migrated once for this set of migrations and packages: a SQLite
-file copied whole, or a PostgreSQL database made with `CREATE DATABASE ... TEMPLATE`.
+`dateline migrate` from nothing takes 8-20 s on the CI machine (quiet or busy), and
+each of the end-to-end stacks starts from an empty database: minutes of every run.
+`migrated(env)` gives the database `env` names the same tables and rows a migrate
+would, copied from a template that was migrated once for this set of migrations
+and packages: a SQLite file copied whole, or a PostgreSQL database made with
+`CREATE DATABASE ... TEMPLATE`.
 
-Only an empty or absent database is copied over; one that holds anything is
-migrated for real. The tests of the embedded run keep the real command: they are
-what a new user types.
+The templates stay between runs, named by a digest of the migrations and the
+installed packages: `/tmp/dateline_migrated_<digest>.sqlite3`, and a database
+`dateline_migrated_<digest>` on the PostgreSQL server (one of another digest is
+dropped when a new one is made). Only an empty or absent database is copied
+over; one that holds anything is migrated for real. The tests of the embedded
+run keep the real command: they are what a new user types.
 """
 
 import fcntl
