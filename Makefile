@@ -34,13 +34,14 @@ dev: setup
 ## (as root: chromium, nginx, wrk, PostgreSQL, Redis); the run ends by listing the suites it
 ## could not run here, each with the command that enables it.
 ##
-## Two phases: the app's own tests (dateline/) on two cores with pytest-xdist, then the end-to-end
-## suites (tests/) one at a time, since they start servers and measure them. Both phases always run;
-## the target fails if either did (a phase with nothing selected by PYTEST_ARGS is not a failure).
+## Two phases: the app's own tests (dateline/) and the browser tests on two cores with pytest-xdist,
+## then the end-to-end suites that start servers of their own and measure or break them, one at a
+## time (conftest.py `runs_alone`). Both phases always run; the target fails if either did (a
+## phase with nothing selected by PYTEST_ARGS is not a failure).
 test: $(BIN)/dateline
 	tools/provision
 	@status=0; \
-	for phase in "-n 2 --suites app" "--suites end-to-end"; do \
+	for phase in "-n 2 --suites side-by-side" "--suites alone"; do \
 		echo "== pytest $$phase $(PYTEST_ARGS)"; \
 		$(BIN)/python -m pytest $$phase $(PYTEST_ARGS); code=$$?; \
 		if [ $$code -ne 0 ] && [ $$code -ne 5 ]; then status=$$code; fi; \

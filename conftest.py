@@ -15,29 +15,39 @@ TEST_STATIC_STORAGE = {"BACKEND": "django.contrib.staticfiles.storage.StaticFile
 
 
 END_TO_END = Path(__file__).resolve().parent / "tests"
+BROWSER = END_TO_END / "browser"
+
+
+def runs_alone(item):
+    """Whether a test starts servers of its own and measures or breaks them (tests/, but
+    the browser tests: each drives one Chromium page against pytest-django's live server,
+    and measures nothing; those on the live-coverage stack do run alone)."""
+    if not item.path.is_relative_to(END_TO_END):
+        return False
+    return not item.path.is_relative_to(BROWSER) or "live_stack" in item.fixturenames
 
 
 def pytest_addoption(parser):
     parser.addoption(
         "--suites",
-        choices=["all", "app", "end-to-end"],
+        choices=["all", "side-by-side", "alone"],
         default="all",
-        help="app: the tests under dateline/ only; end-to-end: those under tests/ only "
-        "(`make test` runs the first on two cores, then the second alone)",
+        help="side-by-side: the app's tests and the browser tests; alone: the end-to-end "
+        "suites that start servers of their own (`make test` runs the first on two cores, "
+        "then the second with the machine to itself)",
     )
 
 
 def pytest_collection_modifyitems(config, items):
-    """Keep the tests `--suites` names. The end-to-end suites start servers of their
-    own and measure them, so they run one at a time with the machine to themselves;
-    the app's tests share nothing but a database each and run side by side."""
+    """Keep the tests `--suites` names: the suites that measure or break servers of their
+    own run one at a time with the machine to themselves; the rest share nothing but a
+    database each and run side by side."""
     suites = config.getoption("--suites")
     if suites == "all":
         return
     keep, drop = [], []
     for item in items:
-        end_to_end = item.path.is_relative_to(END_TO_END)
-        (keep if end_to_end == (suites == "end-to-end") else drop).append(item)
+        (keep if runs_alone(item) == (suites == "alone") else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
