@@ -102,15 +102,12 @@ def _sqlite(env, target, timeout):
 
 def _postgres(env, database, timeout):
     import psycopg
-    from psycopg import sql
+    from psycopg.sql import SQL, Identifier
 
     url = urlsplit(env["DATABASE_URL"])
 
     def url_of(name):
         return urlunsplit(url._replace(path=f"/{name}"))
-
-    def identifier(name):
-        return sql.Identifier(name)
 
     name = database["NAME"]
     with psycopg.connect(url_of("postgres"), autocommit=True) as admin:
@@ -131,9 +128,9 @@ def _postgres(env, database, timeout):
                 for (old,) in admin.execute(
                     "SELECT datname FROM pg_database WHERE datname LIKE %s", [PREFIX + "%"]
                 ).fetchall():
-                    admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(identifier(old)))
+                    admin.execute(SQL("DROP DATABASE {} WITH (FORCE)").format(Identifier(old)))
                 partial = template + "_partial"
-                admin.execute(sql.SQL("CREATE DATABASE {}").format(identifier(partial)))
+                admin.execute(SQL("CREATE DATABASE {}").format(Identifier(partial)))
                 dateline(
                     {**env, "DATABASE_URL": url_of(partial)},
                     "migrate",
@@ -143,16 +140,12 @@ def _postgres(env, database, timeout):
                     timeout=timeout,
                 )
                 admin.execute(
-                    sql.SQL("ALTER DATABASE {} RENAME TO {}").format(
-                        identifier(partial), identifier(template)
+                    SQL("ALTER DATABASE {} RENAME TO {}").format(
+                        Identifier(partial), Identifier(template)
                     )
                 )
             # Inside the lock: PostgreSQL refuses a template another copy is reading.
+            admin.execute(SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(Identifier(name)))
             admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(identifier(name))
-            )
-            admin.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    identifier(name), identifier(template)
-                )
+                SQL("CREATE DATABASE {} TEMPLATE {}").format(Identifier(name), Identifier(template))
             )
