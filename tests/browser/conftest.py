@@ -58,14 +58,46 @@ class PageWatcher:
     """Records what a page asks the network for and what it logs."""
 
     def __init__(self, page, origin):
+        self.page = page
         self.origin = origin
         self.requests = []
         self.responses = []
         self.console_errors = []
-        page.on("request", lambda request: self.requests.append(request.url))
+        self.in_flight = {}
+        self._last_change = time.monotonic()
+        page.on("request", self._request)
+        page.on("requestfinished", self._settled)
+        page.on("requestfailed", self._settled)
         page.on("response", lambda response: self.responses.append(response))
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+
+    def _request(self, request):
+        self.requests.append(request.url)
+        self.in_flight[request] = time.monotonic()
+        self._last_change = time.monotonic()
+
+    def _settled(self, request):
+        self.in_flight.pop(request, None)
+        self._last_change = time.monotonic()
+
+    def wait_until_quiet(self, quiet_ms=500, timeout_s=90):
+        """Waits until the page has had no request open for `quiet_ms`.
+
+        Playwright's "networkidle" is reached once per document and then stays
+        reached, and its 30 s limit is short for a two-core machine running two
+        test workers and Chromium. This wait counts from the moment it is asked,
+        and when it gives up it names the requests still open.
+        """
+        deadline = time.monotonic() + timeout_s
+        while True:
+            quiet_for = (time.monotonic() - self._last_change) * 1000
+            if not self.in_flight and quiet_for >= quiet_ms:
+                return
+            if time.monotonic() > deadline:
+                still_open = [f"{r.method} {r.url}" for r in self.in_flight]
+                raise AssertionError(f"requests still open after {timeout_s} s: {still_open}")
+            self.page.wait_for_timeout(100)  # lets Playwright deliver the page's events
 
     def _console(self, message):
         if message.type == "error":

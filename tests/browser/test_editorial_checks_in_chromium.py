@@ -43,7 +43,7 @@ def open_checks_panel(open_page, article):
     # Opening the panel has Wagtail render the preview once (the first render
     # makes the images' renditions); the test's in-memory SQLite cannot store
     # a form while that render reads one, so let it finish first.
-    page.wait_for_load_state("networkidle")
+    watcher.wait_until_quiet()
     return page, panel, watcher
 
 

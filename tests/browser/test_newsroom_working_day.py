@@ -324,7 +324,7 @@ def test_the_checks_panel_puts_what_blocks_first(
     page.get_by_role("button", name="Toggle checks").click()
     panel = page.locator("[data-editorial-checks]")
     panel.get_by_role("heading", name="Editorial checks").wait_for()
-    page.wait_for_load_state("networkidle")
+    watcher.wait_until_quiet()
     kinds = panel.locator(".editorial-checks__kind").all_inner_texts()
     assert kinds[0].strip().lower() == "blocks publishing"
     assert all(k.strip().lower() != "blocks publishing" for k in kinds[1:])
