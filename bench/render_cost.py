@@ -9,7 +9,9 @@ temporary folder, as in the embedded run, for
 - Wagtail's starter page (`wagtail start`), the issue's yardstick;
 - the demo article with every cache empty: the rendered fragments and the
   renditions emptied before each request (caching/fragments.py); what the
-  first reader after a deploy pays. Target: at most 12 ms;
+  first reader after a deploy pays. Target: at most half the same render
+  on the code the issue was filed against (the baseline below), or, where
+  that cannot be measured, the issue's 12 ms;
 - the demo article with only its fragments warm (kept by revision, image
   and comment-list version, and the page its address routes to): what the
   first reader after a purge of another page, or after the page cache let
@@ -19,9 +21,10 @@ temporary folder, as in the embedded run, for
   page needs, timed one by one, without rendering any HTML;
 - the demo article with every cache empty on the code issue 19 was filed
   against (`--baseline`, a git worktree of that commit with its own
-  database): the issue's "about half of today" as a ratio of two renders on
-  the same machine, which no machine's speed moves. Skipped, with a line
-  that says so, outside a git checkout that has the commit.
+  database, measured in turn with the others): the issue's "about half of
+  today" as a ratio of two renders on the same machine, which the machine's
+  speed does not move. Skipped, with a line that says so, outside a git
+  checkout that has the commit.
 Each figure is printed against the starter page measured in the same run;
 the two apps are measured in turn `--repeat` times (3), each keeping its best,
 so that a drift in the machine's speed does not fall on one of them. A
@@ -45,7 +48,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = "/world/president-heads-north-for-skarholm-summit/"
 # The issue's targets (issue 19, outcome 3).
-COLD_TARGET_MS = 12.0  # every cache empty
+# Every cache empty: "about half of today", which the issue put at 12 ms on
+# the machine it was filed on. The 12 ms verdict is used only when the
+# baseline below cannot be measured: machines here differ by twice that.
+COLD_TARGET_MS = 12.0
 WARM_TARGET_RATIO = 0.67  # only the fragments warm, against the starter page
 ROUNDS = 5
 # The code issue 19 was filed against (round one's last commit), and the
@@ -349,7 +355,13 @@ def main():
     def verdict(ok):
         return "PASS" if ok else "FAIL"
 
-    cold_ok = cold_ms <= COLD_TARGET_MS
+    before_ms = before["article cold"] * 1000 if before else None
+    if before_ms:
+        cold_ok = cold_ms <= BASELINE_TARGET_RATIO * before_ms
+        cold_target = f"target <= {BASELINE_TARGET_RATIO}x the code at {args.baseline}, below"
+    else:
+        cold_ok = cold_ms <= COLD_TARGET_MS
+        cold_target = f"target <= {COLD_TARGET_MS:.0f} ms"
     warm_ok = warm_ms <= WARM_TARGET_RATIO * starter_ms
     print(
         "Cold article render, CPU per request in one process, page cache off "
@@ -359,7 +371,7 @@ def main():
     line(
         "demo article, every cache empty",
         cold_ms,
-        f"   {verdict(cold_ok)} (target <= {COLD_TARGET_MS:.0f} ms)",
+        f"   {verdict(cold_ok)} ({cold_target})",
     )
     line("  of which its content alone, no HTML rendered", content_ms)
     for name, seconds in found["parts"].items():
@@ -371,13 +383,11 @@ def main():
         f"   {verdict(warm_ok)} (target <= {WARM_TARGET_RATIO}x starter)",
     )
     line("  saved by the fragments", cold_ms - warm_ms)
-    before_ms = before["article cold"] * 1000 if before else None
     if before_ms:
-        ratio = cold_ms / before_ms
         line(f"demo article, every cache empty, the code at {args.baseline}", before_ms)
         print(
-            f"  today's cold render against the code at {args.baseline}: {ratio:.2f}x"
-            f"   {verdict(ratio <= BASELINE_TARGET_RATIO)} (target <= {BASELINE_TARGET_RATIO}x)"
+            f"  the cold render against the code at {args.baseline}: "
+            f"{cold_ms / before_ms:.2f}x   {verdict(cold_ok)} (target <= {BASELINE_TARGET_RATIO}x)"
         )
     elif args.baseline:
         print(f"  (no baseline: {baseline.skipped})")
