@@ -95,8 +95,10 @@ def editor_schedules_and_approves(page, base, article, go_live):
     # One input to the minute, in the newsroom's time zone, then the main
     # button, which is the decision while the article waits for review.
     page.get_by_label("Publish at").fill(timezone.localtime(go_live).strftime("%Y-%m-%dT%H:%M"))
-    page.get_by_role("button", name="Approve and Publish").click()
-    page.wait_for_load_state("networkidle")
+    # The form posts and Wagtail redirects: wait for that page, not for a quiet
+    # network, which the editor page before the click may already have had.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Approve and Publish").click()
 
 
 def editor_adds_correction(page, base, article):
