@@ -236,6 +236,10 @@ class Baseline:
                 ["load_demo", "--no-editor"],
             ):
                 run([*DATELINE, *args], self.env, cwd=self.path)
+        except subprocess.CalledProcessError as error:
+            # Old code on today's packages may no longer start: say so, measure the rest.
+            self.__exit__()
+            self.skipped = f"the code at {self.commit} did not set up here ({error})"
         except BaseException:
             self.__exit__()
             raise
@@ -251,7 +255,11 @@ class Baseline:
     def measure(self, renders):
         if self.skipped:
             return None
-        return measure_in_child("baseline", renders, self.env, self.path)
+        try:
+            return measure_in_child("baseline", renders, self.env, self.path)
+        except subprocess.CalledProcessError as error:
+            self.skipped = f"the code at {self.commit} did not run here ({error})"
+            return None
 
 
 def measure_in_child(kind, renders, env, cwd=None):
@@ -343,7 +351,8 @@ def main():
             )
             found = best_of(found, measure_in_child("dateline", args.renders, dateline_env, ROOT))
             if baseline is not None and not baseline.skipped:
-                before = best_of(before, baseline.measure(args.renders))
+                measured = baseline.measure(args.renders)
+                before = best_of(before, measured) if measured else None
     starter_ms = starter["starter page"] * 1000
     cold_ms = found["article cold"] * 1000
     warm_ms = found["article warm"] * 1000
