@@ -146,10 +146,12 @@ def test_from_reporter_to_correction_in_chromium(newsroom, session, live_server,
         editor_adds_correction(editor, base, article)
         reader.goto(f"{base}/world/{SLUG}/")
         assert CORRECTION in reader.locator(".notes-corrections").inner_text()
+        # A click returns before the next page loads, and all_inner_texts()
+        # does not wait: read through expect(), which waits for the new page.
+        from playwright.sync_api import expect
+
         reader.get_by_role("link", name="How this article changed").click()
-        versions = reader.locator(".version-meta strong").all_inner_texts()
-        assert versions == ["Version 2", "Version 1"]
+        expect(reader.locator(".version-meta strong")).to_have_text(["Version 2", "Version 1"])
         reader.get_by_role("link", name="What changed from version 1").click()
-        inserted = reader.locator(".diff-field ins").all_inner_texts()
-        assert inserted == ["Correction: " + CORRECTION]
+        expect(reader.locator(".diff-field ins")).to_have_text(["Correction: " + CORRECTION])
         reader.screenshot(path=str(output_dir / "newsroom-change-diff.png"), full_page=True)
