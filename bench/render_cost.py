@@ -19,6 +19,10 @@ temporary folder, as in the embedded run, for
   "1.5 times the starter page's rate");
 - the cold article's content alone, part by part: every query and parse its
   page needs, timed one by one, without rendering any HTML;
+- two floors of the cold render (`measure_floors`): its HTML made from
+  content already in memory, with its fragments kept, and its SQL statements
+  on the bare DB-API cursor. The cold render less the first is what reading
+  the content through Django and Wagtail costs;
 - the demo article with every cache empty on the code issue 19 was filed
   against (`--baseline`, a git worktree of that commit with its own
   database, measured in turn with the others): the issue's "about half of
@@ -60,26 +64,44 @@ BASELINE = "793b14d"
 BASELINE_TARGET_RATIO = 0.5
 
 
-def best_of_rounds(step, renders, before_each=None):
-    """CPU seconds per call of `step`, the best round's mean.
+WARM_UP = 20  # calls before measuring: templates compiled, memos filled
+
+
+def mean_cpu(step, calls, before_each=None):
+    """CPU seconds per call of `step`, over `calls` calls.
 
     `before_each()` runs before every call, outside the time measured (it
     empties caches)."""
-    for _ in range(20):  # warm: templates compiled, memos filled
+    spent = 0.0
+    for _ in range(calls):
         if before_each:
             before_each()
+        started = time.process_time()
         step()
-    best = None
-    for _ in range(ROUNDS):
-        spent = 0.0
-        for _ in range(renders):
-            if before_each:
-                before_each()
-            started = time.process_time()
-            step()
-            spent += time.process_time() - started
-        mean = spent / renders
-        best = mean if best is None else min(best, mean)
+        spent += time.process_time() - started
+    return spent / calls
+
+
+def best_of_rounds(step, renders, before_each=None):
+    """CPU seconds per call of `step`, the best round's mean."""
+    mean_cpu(step, WARM_UP, before_each)
+    return min(mean_cpu(step, renders, before_each) for _ in range(ROUNDS))
+
+
+def best_in_turn(measures, renders):
+    """`best_of_rounds` for several steps, one round of each in turn.
+
+    `measures` maps a name to (step, before_each, settings): the settings
+    (an `override_settings`, or None) apply to that step's rounds only. A
+    drift in the machine's speed falls on every step alike, so their
+    differences hold where figures measured one after the other do not."""
+    best = {}
+    for round_number in range(ROUNDS + 1):  # the first round warms
+        for name, (step, before_each, overrides) in measures.items():
+            with overrides or contextlib.nullcontext():
+                mean = mean_cpu(step, renders if round_number else WARM_UP, before_each)
+            if round_number:
+                best[name] = min(best.get(name, mean), mean)
     return best
 
 
@@ -131,9 +153,10 @@ def measure_dateline(renders):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import caches
     from django.db.models import prefetch_related_objects
-    from django.test import RequestFactory
+    from django.test import RequestFactory, override_settings
 
     from dateline.comments.threads import thread_for
     from dateline.news import sites
@@ -176,8 +199,22 @@ def measure_dateline(renders):
         caches["fragments"].clear()
         caches["renditions"].clear()
 
-    cold = best_of_rounds(whole_request(ARTICLE), renders, before_each=empty_caches)
-    warm = best_of_rounds(whole_request(ARTICLE), renders)
+    article = whole_request(ARTICLE)
+    unkept = {**getattr(settings, "DATELINE_PAGE_CACHE", {}), "fragments": False}
+    # In this order: the last cold render leaves the fragments warm.
+    requests = best_in_turn(
+        {
+            "article cold": (article, empty_caches, None),
+            "article warm": (article, None, None),
+            "article cold, fragments not kept": (
+                article,
+                empty_caches,
+                override_settings(DATELINE_PAGE_CACHE=unkept),
+            ),
+        },
+        renders,
+    )
+    floors = measure_floors(renders, empty_caches)
     content_alone()
     # Parts: the mean over every round, warm-up excluded.
     calls = ROUNDS * renders
@@ -187,10 +224,75 @@ def measure_dateline(renders):
     for _ in range(calls):
         content_alone()
     return {
-        "article cold": cold,
-        "article warm": warm,
+        **requests,
         "content alone": sum(parts.values()) / calls,
         "parts": {name: seconds / calls for name, seconds in parts.items()},
+        **floors,
+    }
+
+
+def measure_floors(renders, empty_caches):
+    """What a cold render costs besides reading its content through the ORM.
+
+    - its HTML made from content already in memory (the page object a cold
+      request built, with everything it read), its fragments kept as on a
+      cold request: no query at all;
+    - the SQL statements a cold request runs, on the bare DB-API cursor: what
+      the database itself costs, without Django building or reading them.
+    The first is a floor that no way of reading the content can go
+    below while the page is rendered by Django's templates and its fragments
+    are kept."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dateline.comments.templatetags import comment_tags
+    from dateline.news.models import ArticlePage
+
+    served = []
+    serve = ArticlePage.serve
+
+    def keep_response(page, request, *args, **kwargs):
+        response = serve(page, request, *args, **kwargs)
+        served.append((request, response))
+        return response
+
+    ArticlePage.serve = keep_response
+    try:
+        empty_caches()
+        with CaptureQueriesContext(connection) as queries:
+            whole_request(ARTICLE)()
+    finally:
+        ArticlePage.serve = serve
+    if not served:
+        raise RuntimeError(f"{ARTICLE} was not served by ArticlePage.serve: nothing to re-render")
+    request, response = served[-1]
+    template = response.resolve_template(response.template_name)
+    page = response.context_data["page"]
+    # The comments are content too: read once, like everything else here.
+    threads = comment_tags.thread_for(page)
+    thread_for = comment_tags.thread_for
+    comment_tags.thread_for = lambda article, extra=None: threads
+    try:
+        html = best_of_rounds(
+            lambda: template.render(response.context_data, request), renders, empty_caches
+        )
+    finally:
+        comment_tags.thread_for = thread_for
+
+    statements = [query["sql"] for query in queries.captured_queries]
+    connection.ensure_connection()
+
+    def bare_sql():
+        cursor = connection.connection.cursor()
+        for sql in statements:
+            cursor.execute(sql)
+            cursor.fetchall()
+        cursor.close()
+
+    return {
+        "html from content in memory": html,
+        "statements": len(statements),
+        "bare sql": best_of_rounds(bare_sql, renders),
     }
 
 
@@ -386,6 +488,15 @@ def main():
     for name, seconds in found["parts"].items():
         line("    " + name, seconds * 1000)
     line("  the rest: templates, middleware, the response", cold_ms - content_ms)
+    not_kept_ms = found["article cold, fragments not kept"] * 1000
+    html_ms = found["html from content in memory"] * 1000
+    line("  keeping its fragments (against a render that keeps none)", cold_ms - not_kept_ms)
+    line("  floor: its HTML from content in memory, fragments kept", html_ms)
+    line(
+        f"  floor: its {found['statements']} SQL statements on the bare DB-API",
+        found["bare sql"] * 1000,
+    )
+    line("  so reading the content through Django and Wagtail costs", cold_ms - html_ms)
     line(
         "demo article, only its fragments warm",
         warm_ms,
@@ -397,6 +508,10 @@ def main():
         print(
             f"  the cold render against the code at {args.baseline}: "
             f"{cold_ms / before_ms:.2f}x   {verdict(cold_ok)} (target <= {BASELINE_TARGET_RATIO}x)"
+        )
+        print(
+            f"  the floor (HTML from content in memory, fragments kept) against it: "
+            f"{html_ms / before_ms:.2f}x, before any content is read"
         )
     elif args.baseline:
         print(f"  (no baseline: {baseline.skipped})")
@@ -411,6 +526,10 @@ def main():
         "article_fragments_warm_ratio": warm_ms / starter_ms,
         "article_fragments_warm_pass": warm_ok,
         "content_alone_ms": content_ms,
+        "article_cold_fragments_not_kept_ms": not_kept_ms,
+        "html_from_content_in_memory_ms": html_ms,
+        "bare_sql_ms": found["bare sql"] * 1000,
+        "bare_sql_statements": found["statements"],
         "parts_ms": {name: seconds * 1000 for name, seconds in found["parts"].items()},
         "baseline_commit": args.baseline if before_ms else None,
         "baseline_article_cold_ms": before_ms,
