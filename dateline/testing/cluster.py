@@ -21,6 +21,7 @@ import psycopg
 from .migrated import migrated
 from .requirements import POSTGRES
 from .servers import DATELINE, ROOT, DatelineServer, Nginx, Process, dateline, fetch
+from .static_files import collected_static
 
 # Object storage for media (S3, docs/media.md): passed to every machine when set.
 S3_SETTINGS = (
@@ -199,7 +200,7 @@ class Cluster:
         media = self._shared_media()
         build = self.folder / "build"
         build_env = {**self.env, "DATELINE_VAR_DIR": str(build), "MEDIA_ROOT": str(media)}
-        dateline(build_env, "collectstatic", "--noinput", "--verbosity", "0")
+        collected_static(build_env)
         passed = {name: os.environ[name] for name in S3_SETTINGS if os.environ.get(name)}
         for number in range(1, self.machine_count + 1):
             folder = self.folder / f"machine-{number}"

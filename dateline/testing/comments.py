@@ -17,6 +17,7 @@ import psycopg
 from dateline.testing.migrated import migrated
 from dateline.testing.requirements import POSTGRES
 from dateline.testing.servers import DatelineServer, dateline, wait_for
+from dateline.testing.static_files import collected_static
 
 ARTICLE = "/world/quota-talks/"
 BUILD_SITE = """
@@ -66,7 +67,7 @@ class CommentServer:
         self._admin(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
         self._admin(f'CREATE DATABASE "{self.database}"')
         migrated(self.env)
-        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        collected_static(self.env)
         self.article_id = int(self.manage("shell", "-c", BUILD_SITE).strip().splitlines()[-1])
         self.server = DatelineServer(self.env, workers=self.workers, threads=self.threads)
         wait_for(self.server.url + ARTICLE)  # rendered once before anyone measures it

@@ -33,6 +33,7 @@ from .servers import (
     fetch,
     free_port,
 )
+from .static_files import collected_static
 
 EDITOR = ("live-editor", "a long live desk password 42")
 REPORTERS = (
@@ -191,7 +192,7 @@ class LiveStack:
         try:
             var.mkdir(parents=True, exist_ok=True)
             migrated(self.env)
-            dateline(self.env, "collectstatic", "--noinput", "--verbosity", "0")
+            collected_static(self.env)
             dateline(self.env, "load_demo", "--no-editor")
             dateline(self.env, "setup_roles")
             script = SETUP_SCRIPT.format(

@@ -35,9 +35,14 @@ PREFIX = "dateline_migrated_"
 def migrations_digest():
     """What decides the migrated schema: our migrations and the installed packages
     (Wagtail's and Django's migrations come with their versions)."""
+    return files_digest(sorted(ROOT.glob("dateline/*/migrations/*.py")))
+
+
+def files_digest(paths):
+    """A digest of these files (names and contents) and of the installed packages."""
     digest = hashlib.blake2b(digest_size=8)
-    for path in sorted(ROOT.glob("dateline/*/migrations/*.py")):
-        digest.update(path.name.encode())
+    for path in paths:
+        digest.update(str(path.relative_to(ROOT)).encode())
         digest.update(path.read_bytes())
     versions = sorted(
         f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
@@ -64,7 +69,7 @@ def migrated(env, timeout=900):
 
 
 @contextmanager
-def _locked(name):
+def template_lock(name):
     """One process at a time builds a template (two pytest runs may share a machine)."""
     with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -76,7 +81,7 @@ def _sqlite(env, target, timeout):
         dateline(env, "migrate", "--noinput", "--verbosity", "0", timeout=timeout)
         return
     template = Path(tempfile.gettempdir()) / f"{PREFIX}{migrations_digest()}.sqlite3"
-    with _locked(template.name):
+    with template_lock(template.name):
         if not template.exists():
             partial = template.with_suffix(".partial")
             for leftover in template.parent.glob(partial.name + "*"):
@@ -122,7 +127,7 @@ def _postgres(env, database, timeout):
                 dateline(env, "migrate", "--noinput", "--verbosity", "0", timeout=timeout)
                 return
         template = PREFIX + migrations_digest()
-        with _locked(template):
+        with template_lock(template):
             if not admin.execute(exists, [template]).fetchone():
                 # Templates of other migrations, left by earlier checkouts, go first.
                 for (old,) in admin.execute(

@@ -7,13 +7,13 @@ state tests in tests/faults).
 """
 
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 from dateline.testing.comments import BUILD_SITE
 from dateline.testing.migrated import migrations_digest
-from dateline.testing.servers import DATELINE, dateline
+from dateline.testing.servers import dateline
+from dateline.testing.static_files import collected_static
 
 # What the environment of the run itself must not pass on to the machines.
 NOT_INHERITED = {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "DJANGO_SETTINGS_MODULE"}
@@ -36,14 +36,10 @@ def private_env(var_dir, postgres, redis, **settings):
 
 def one_article_site(postgres, env):
     """Migrate, build the one-article site (/world/quota-talks/) and collect static
-    files into env's var folder (the two slow steps side by side)."""
-    collecting = subprocess.Popen(  # noqa: S603 - our own command
-        [*DATELINE, "collectstatic", "--noinput", "--verbosity", "0"], env=env
-    )
+    files into env's var folder."""
     migrate(postgres, env)
     dateline(env, "shell", "-c", BUILD_SITE)
-    if collecting.wait(timeout=600) != 0:
-        raise RuntimeError("collectstatic failed")
+    collected_static(env)
 
 
 def migrate(primary, env, timeout=900):

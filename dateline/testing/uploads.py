@@ -26,6 +26,7 @@ from pathlib import Path
 from dateline.testing.migrated import migrated
 from dateline.testing.requirements import POSTGRES
 from dateline.testing.servers import DATELINE, ROOT, DatelineServer, Process, dateline
+from dateline.testing.static_files import collected_static
 
 USERNAME = "photodesk"
 PASSWORD = "uploads all day 42"  # noqa: S105 - an account in a throwaway database
@@ -178,7 +179,7 @@ class UploadSite:
             if self.database == "postgresql":
                 self._admin_sql(f'CREATE DATABASE "{self.db_name}"')
             migrated(self.env)
-            dateline(self.env, "collectstatic", "--noinput", "--verbosity", "0")
+            collected_static(self.env)
             dateline(self.env, "shell", "-c", CREATE_EDITOR)
             for command in self.prepare:
                 dateline(self.env, *command)

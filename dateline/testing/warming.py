@@ -27,6 +27,7 @@ from .servers import (
     dateline,
     front_block,
 )
+from .static_files import collected_static
 
 RENDERED = re.compile(r"rendered (\S+)")
 
@@ -93,7 +94,7 @@ class WarmingStack:
         }
         try:
             migrated(self.env)
-            dateline(self.env, "collectstatic", "--noinput", "--verbosity", "0")
+            collected_static(self.env)
             dateline(self.env, "load_demo", "--no-editor")
             if articles:
                 self.django(

@@ -6,7 +6,6 @@ redis-server on free ports, and runs the real `dateline serve` against them.
 """
 
 import os
-import subprocess
 import time
 import urllib.parse
 import uuid
@@ -17,13 +16,13 @@ from bs4 import BeautifulSoup
 from dateline.testing.migrated import migrated
 from dateline.testing.requirements import require
 from dateline.testing.servers import (
-    DATELINE,
     DatelineServer,
     PrivatePostgres,
     PrivateRedis,
     dateline,
     fetch,
 )
+from dateline.testing.static_files import collected_static
 
 from .commenters import Commenters, CommentForm, stored_comments
 from .services import Crowd, browser
@@ -61,10 +60,7 @@ def stack(tmp_path_factory):
     )
     servers = []
     try:
-        # Static files are collected while the database is built: both are slow.
-        collecting = subprocess.Popen(
-            [*DATELINE, "collectstatic", "--noinput", "--verbosity", "0"], env=env
-        )
+        collected_static(env)
         dateline(
             env,
             "shell",
@@ -73,7 +69,6 @@ def stack(tmp_path_factory):
             "run('migrate', verbosity=0);"
             "run('createsuperuser', interactive=False, username='desk', email='d@x.org')",
         )
-        assert collecting.wait(timeout=300) == 0
         dateline(env, "load_demo")  # renders its pages, so it needs the static files
         servers.append(DatelineServer(env, workers=2))
         servers.append(DatelineServer(env, workers=1))
