@@ -21,8 +21,9 @@ temporary folder, as in the embedded run, for
   page needs, timed one by one, without rendering any HTML;
 - two floors of the cold render (`measure_floors`): its HTML made from
   content already in memory, with its fragments kept, and its SQL statements
-  on the bare DB-API cursor. The cold render less the first is what reading
-  the content through Django and Wagtail costs;
+  on the bare DB-API cursor. The cold render less the first is reading the
+  content through Django and Wagtail, and the request's way through the
+  middleware;
 - the demo article with every cache empty on the code issue 19 was filed
   against (`--baseline`, a git worktree of that commit with its own
   database, measured in turn with the others): the issue's "about half of
@@ -490,13 +491,13 @@ def main():
     line("  the rest: templates, middleware, the response", cold_ms - content_ms)
     not_kept_ms = found["article cold, fragments not kept"] * 1000
     html_ms = found["html from content in memory"] * 1000
-    line("  keeping its fragments (against a render that keeps none)", cold_ms - not_kept_ms)
+    line("  keeping its fragments (against keeping none)", cold_ms - not_kept_ms)
     line("  floor: its HTML from content in memory, fragments kept", html_ms)
     line(
         f"  floor: its {found['statements']} SQL statements on the bare DB-API",
         found["bare sql"] * 1000,
     )
-    line("  so reading the content through Django and Wagtail costs", cold_ms - html_ms)
+    line("  cold less the HTML floor (content read, middleware)", cold_ms - html_ms)
     line(
         "demo article, only its fragments warm",
         warm_ms,
