@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dateline.testing.migrated import migrated
+from dateline.testing.private_site import migrate
 from dateline.testing.requirements import require
 from dateline.testing.servers import (
     DatelineServer,
@@ -61,14 +62,8 @@ def stack(tmp_path_factory):
     servers = []
     try:
         collected_static(env)
-        dateline(
-            env,
-            "shell",
-            "-c",
-            "from django.core.management import call_command as run;"
-            "run('migrate', verbosity=0);"
-            "run('createsuperuser', interactive=False, username='desk', email='d@x.org')",
-        )
+        migrate(postgres, env)
+        dateline(env, "createsuperuser", "--noinput", "--username", "desk", "--email", "d@x.org")
         dateline(env, "load_demo")  # renders its pages, so it needs the static files
         servers.append(DatelineServer(env, workers=2))
         servers.append(DatelineServer(env, workers=1))
